@@ -1,0 +1,226 @@
+"""The `Stripper`: normalise -> line features -> line model -> context decode -> text contract."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from .decode import DEFAULT_THRESHOLD, context_matrix, decide
+from .features import line_matrix, line_tokens, shape_row
+from .labels import LABELS, check_keep
+from .model import Model, load_model, load_packaged
+from .textlines import Document, join_kept, split_document
+
+logger = logging.getLogger(__name__)
+
+#: Documents per model call in `strip_many`.
+DEFAULT_BATCH_SIZE = 256
+#: Strip passes before giving up on a fixed point; each pass only ever removes lines.
+MAX_PASSES = 6
+
+
+class Line(NamedTuple):
+    """One input line: 1-based number, text without ending, label (None when blank), score."""
+
+    number: int
+    text: str
+    label: str | None
+    score: float | None
+
+
+def _full_proba(estimator: object, X: object) -> np.ndarray:
+    """predict_proba with one column per label, in LABELS order, even if a class was unseen."""
+    raw = estimator.predict_proba(X)  # type: ignore[attr-defined]
+    classes = list(estimator.classes_)  # type: ignore[attr-defined]
+    if classes == list(range(len(LABELS))):
+        return raw
+    out = np.zeros((raw.shape[0], len(LABELS)))
+    out[:, classes] = raw
+    return out
+
+
+class Stripper:
+    """A reusable stripper around one model; the model loads on first use."""
+
+    def __init__(self, model: Model | str | Path | None = None, *, trusted: bool = False) -> None:
+        """Use `model` (a Model, or a path loaded only with `trusted=True`), else the packaged one."""
+        self._model: Model | None = None
+        self._model_path: Path | None = None
+        self._trusted = trusted
+        # Only a model handed over as an object travels with a pickled Stripper.
+        self._lazy = not isinstance(model, Model)
+        if isinstance(model, Model):
+            self._model = model
+        elif model is not None:
+            self._model_path = Path(model)
+            if not trusted:
+                # Refuse at construction, not at first use, so the mistake shows where it is made.
+                load_model(self._model_path, trusted=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Workers reload the model themselves: pickling a Stripper stays cheap.
+        state = dict(self.__dict__)
+        if self._lazy:
+            state["_model"] = None
+        return state
+
+    @property
+    def model(self) -> Model:
+        """The model, loaded (and integrity-checked) on first access."""
+        if self._model is None:
+            if self._model_path is not None:
+                self._model = load_model(self._model_path, trusted=self._trusted)
+            else:
+                self._model = load_packaged()
+            logger.debug("model loaded")
+        return self._model
+
+    def line_probabilities(self, lines: Sequence[str], extras: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+        """Each line's own label probabilities (no context), one row per line."""
+        if not lines:
+            return np.zeros((0, len(LABELS)))
+        tokens = [line_tokens(line, extras[i] if extras else ()) for i, line in enumerate(lines)]
+        return _full_proba(self.model.line_model, line_matrix(tokens))
+
+    def document_probabilities(
+        self,
+        docs: Sequence[Sequence[str]],
+        extras: Sequence[Sequence[Sequence[str]]] | None = None,
+        own: np.ndarray | None = None,
+    ) -> list[np.ndarray]:
+        """Final label probabilities for the non-blank lines of each document, in one model call."""
+        flat = [line for doc in docs for line in doc]
+        lengths = [len(doc) for doc in docs]
+        if not flat:
+            return [np.zeros((0, len(LABELS))) for _ in docs]
+        flat_extras = [e for doc in extras for e in doc] if extras else None
+        proba = own if own is not None else self.line_probabilities(flat, flat_extras)
+        shapes = np.array([shape_row(line) for line in flat])
+        ctx = context_matrix(proba, shapes, lengths)
+        final = _full_proba(self.model.context_model, ctx)
+        return np.split(final, np.cumsum(lengths)[:-1])
+
+    def _threshold(self, threshold: float | None) -> float:
+        if threshold is None:
+            return self.model.threshold if self.model.threshold else DEFAULT_THRESHOLD
+        if not 0.0 < float(threshold) <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+        return float(threshold)
+
+    def classify(self, text: str, *, threshold: float | None = None) -> list[Line]:
+        """Label every line of `text`; blank lines get label None."""
+        doc = split_document(text)
+        rows = [i for i in range(len(doc.lines)) if not doc.blank(i)]
+        (proba,) = self.document_probabilities([[doc.lines[i] for i in rows]])
+        labels, scores = decide(proba, self._threshold(threshold), frozenset())
+        out = [Line(i + 1, line, None, None) for i, line in enumerate(doc.lines)]
+        for k, i in enumerate(rows):
+            out[i] = Line(i + 1, doc.lines[i], labels[k], round(float(scores[k]), 4))
+        return out
+
+    def strip(self, text: str, *, keep: Iterable[str] = (), threshold: float | None = None) -> str:
+        """The article body of `text`: junk lines removed, kept lines unchanged."""
+        return next(self.strip_many([text], keep=keep, threshold=threshold))
+
+    def strip_many(
+        self,
+        texts: Iterable[str],
+        *,
+        keep: Iterable[str] = (),
+        threshold: float | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[str]:
+        """Strip many documents, batching model calls across them; yields in input order."""
+        keep_set = check_keep(keep)
+        limit = self._threshold(threshold)
+        batch: list[str] = []
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"strip expects str, got {type(text).__name__}")
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from self._strip_batch(batch, keep_set, limit)
+                batch = []
+        if batch:
+            yield from self._strip_batch(batch, keep_set, limit)
+
+    def _strip_batch(self, texts: list[str], keep: frozenset[str], threshold: float) -> list[str]:
+        results = list(texts)
+        pending = [i for i, t in enumerate(texts) if t.strip()]
+        cache: dict[str, np.ndarray] = {}
+        for _ in range(MAX_PASSES):
+            if not pending:
+                break
+            docs = [split_document(results[i]) for i in pending]
+            rows = [[j for j in range(len(d.lines)) if not d.blank(j)] for d in docs]
+            line_lists = [[d.lines[j] for j in r] for d, r in zip(docs, rows)]
+            own = self._cached_line_probabilities(line_lists, cache)
+            probas = self.document_probabilities(line_lists, own=own)
+            still: list[int] = []
+            for i, doc, r, proba in zip(pending, docs, rows, probas):
+                labels, _ = decide(proba, threshold, keep)
+                keep_mask = [True] * len(doc.lines)
+                removed = False
+                for j, label in zip(r, labels):
+                    if label != "body" and label not in keep:
+                        keep_mask[j] = False
+                        removed = True
+                if removed:
+                    results[i] = join_kept(doc, keep_mask)
+                    still.append(i)
+            # A document that lost lines is judged again in its new context until nothing moves,
+            # which is what makes strip(strip(x)) == strip(x).
+            pending = still
+        return results
+
+    def _cached_line_probabilities(self, line_lists: list[list[str]], cache: dict[str, np.ndarray]) -> np.ndarray:
+        flat = [line for lines in line_lists for line in lines]
+        missing = list(dict.fromkeys(line for line in flat if line not in cache))
+        if missing:
+            for line, row in zip(missing, self.line_probabilities(missing)):
+                cache[line] = row
+        if not flat:
+            return np.zeros((0, len(LABELS)))
+        return np.array([cache[line] for line in flat])
+
+
+_default: Stripper | None = None
+
+
+def default_stripper() -> Stripper:
+    """The process-wide Stripper with the packaged model, created on first use."""
+    global _default
+    if _default is None:
+        _default = Stripper()
+    return _default
+
+
+def _pick(model: Stripper | Model | None) -> Stripper:
+    if model is None:
+        return default_stripper()
+    if isinstance(model, Stripper):
+        return model
+    if isinstance(model, Model):
+        return Stripper(model)
+    raise TypeError("model must be a Stripper or a Model (load a file with stripper.load_model(path, trusted=True))")
+
+
+def strip(text: str, *, keep: Iterable[str] = (), threshold: float | None = None,
+          model: Stripper | Model | None = None) -> str:
+    """The article body of `text`; `keep` names junk labels to keep, `threshold` trades recall for safety."""
+    return _pick(model).strip(text, keep=keep, threshold=threshold)
+
+
+def classify(text: str, *, threshold: float | None = None, model: Stripper | Model | None = None) -> list[Line]:
+    """Every line of `text` with its label and score; blank lines have label None."""
+    return _pick(model).classify(text, threshold=threshold)
+
+
+def strip_many(texts: Iterable[str], *, keep: Iterable[str] = (), threshold: float | None = None,
+               batch_size: int = DEFAULT_BATCH_SIZE, model: Stripper | Model | None = None) -> Iterator[str]:
+    """Strip many documents with one model call per batch; yields results in input order."""
+    return _pick(model).strip_many(texts, keep=keep, threshold=threshold, batch_size=batch_size)

@@ -1,0 +1,175 @@
+"""Line features: what a single line looks like, as hashed sparse tokens.
+
+Only a bounded prefix and suffix of a line is read, so a 10 MB line costs what a short one does
+beyond normalisation, and no pattern here can backtrack: every regular expression is a simple
+character class run.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction import FeatureHasher
+
+from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
+from .normalize import BULLET, normalize
+
+#: Bump when the features change: a model trained on other features is refused, not misread.
+FEATURE_VERSION = 3
+#: Hashed feature space; 2**18 keeps collisions rare while the model stays small.
+N_HASHED_FEATURES = 2**18
+#: How many leading characters of a line the features read.
+PREFIX_CHARS = 160
+#: How many trailing characters of a line the features read.
+SUFFIX_CHARS = 40
+#: How many leading tokens become word features.
+PREFIX_TOKENS = 10
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_URL = re.compile(r"https?://|www\.|\.com\b|\.net\b|\.org\b")
+_HANDLE = re.compile(r"@\w")
+_HASHTAG = re.compile(r"#\w")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+_LEN_EDGES = (1, 4, 8, 13, 20, 30, 45, 70, 110, 170, 260, 400, 700)
+_WORD_EDGES = (1, 2, 3, 4, 5, 6, 8, 10, 13, 17, 24, 35, 60)
+_RATIO_EDGES = (0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99)
+
+_hasher = FeatureHasher(n_features=N_HASHED_FEATURES, input_type="string", alternate_sign=False)
+
+
+def _bucket(value: float, edges: Sequence[float]) -> int:
+    return bisect_right(edges, value)
+
+
+def _char_class(ch: str) -> str:
+    if ch == BULLET:
+        return "bullet"
+    if ch.isdigit():
+        return "digit"
+    if "\u0600" <= ch <= "\u06ff":
+        return "ar"
+    if ch.isalpha():
+        return "latin" if ch.isascii() else "alpha"
+    if ch in ":|":
+        return ch
+    if ch in ".!?":
+        return "stop"
+    if ch in "-*>+":
+        return "dash"
+    if ch in "\"'()[]{}":
+        return "quote"
+    if ord(ch) >= 0x2190:
+        return "symbol"
+    return "punct"
+
+
+def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
+    """The sparse tokens of one line's own text, plus `extra` ones (e.g. HTML structure)."""
+    head = normalize(line[:PREFIX_CHARS])
+    if not head:
+        return ["blank"]
+    tail = normalize(line[-SUFFIX_CHARS:]) if len(line) > PREFIX_CHARS else head
+    length = len(line)
+    words = head.split()
+    n_words = len(words) if length <= PREFIX_CHARS else max(len(words), line.count(" ") + 1)
+    tokens = _TOKEN.findall(head)
+    out = [
+        f"len={_bucket(length, _LEN_EDGES)}",
+        f"nw={_bucket(n_words, _WORD_EDGES)}",
+        f"first={_char_class(head[0])}",
+        f"last={_char_class(tail[-1])}",
+        f"firstlast={_char_class(head[0])}|{_char_class(tail[-1])}",
+    ]
+    lead = tokens[:PREFIX_TOKENS]
+    out.extend("w=" + t for t in lead)
+    if lead:
+        out.append("w0=" + lead[0])
+    if len(lead) > 1:
+        out.append("w01=" + lead[0] + " " + lead[1])
+    out.extend("b=" + a + " " + b for a, b in zip(lead, lead[1:6]))
+    tail_tokens = _TOKEN.findall(tail)[-3:]
+    out.extend("t=" + t for t in tail_tokens)
+    short = length <= 60
+    if short:
+        out.extend("s=" + t for t in lead)
+        out.append("whole=" + head[:60])
+    for i in range(len(head) - 2):
+        if i >= 20:
+            break
+        out.append("c3=" + head[i : i + 3])
+
+    sample = head if length <= PREFIX_CHARS else head + " " + tail
+    n = len(sample)
+    arabic = sum(1 for c in sample if "\u0600" <= c <= "\u06ff")
+    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    digits = sum(1 for c in sample if c.isdigit())
+    symbols = sum(1 for c in sample if ord(c) >= 0x2190)
+    out.append(f"ar={_bucket(arabic / n, _RATIO_EDGES)}")
+    out.append(f"lat={_bucket(latin / n, _RATIO_EDGES)}")
+    out.append(f"dig={_bucket(digits / n, _RATIO_EDGES)}")
+    if symbols:
+        out.append("emoji")
+    if _URL.search(sample):
+        out.append("url")
+    if _HANDLE.search(sample):
+        out.append("handle")
+    hashtags = len(_HASHTAG.findall(sample))
+    if hashtags:
+        out.append(f"hashtags={min(hashtags, 4)}")
+    if "|" in sample:
+        out.append("pipe")
+    if _CLOCK.search(sample):
+        out.append("clock")
+    if _DATE.search(sample):
+        out.append("date")
+    if _YEAR.search(sample):
+        out.append("year")
+    if head.endswith(":"):
+        out.append("endcolon")
+    colon = head.find(":")
+    if 0 < colon <= 25:
+        out.append("colon@" + head[:colon].strip()[:25])
+    if "..." in tail or "…" in tail:
+        out.append("ellipsis")
+
+    for t in lead:
+        if t in MONTHS:
+            out.append("month")
+        elif t in WEEKDAYS:
+            out.append("weekday")
+        cue = CUE_WORDS.get(t)
+        if cue:
+            out.append("cue=" + cue)
+            if short:
+                out.append("scue=" + cue)
+    for phrase, cue in CUE_PHRASES.items():
+        if phrase in head:
+            out.append("phrase=" + cue)
+    out.extend(extra)
+    return out
+
+
+def line_matrix(token_lists: Iterable[list[str]]) -> sparse.csr_matrix:
+    """Hash token lists into the model's sparse feature matrix."""
+    return _hasher.transform(token_lists)
+
+
+def shape_row(line: str) -> tuple[float, float, float, float]:
+    """Dense per-line numbers the context model uses: log length, log words, bullet, colon end."""
+    stripped = line.strip()
+    if not stripped:
+        return (0.0, 0.0, 0.0, 0.0)
+    head = normalize(stripped[:8])
+    return (
+        float(np.log1p(len(stripped))),
+        float(np.log1p(stripped.count(" ") + 1)),
+        1.0 if head[:1] in (BULLET, "-", "*") else 0.0,
+        1.0 if stripped.endswith((":", "：")) else 0.0,
+    )

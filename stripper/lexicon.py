@@ -1,0 +1,61 @@
+"""Cue words that real sites use in junk lines, in normalised spelling, by the label they hint at.
+
+A cue only adds a feature; the classifier learns how much each is worth in context, so a story
+about an app or about advertising still reads as body.
+"""
+
+from __future__ import annotations
+
+CUE_WORDS: dict[str, str] = {}
+CUE_PHRASES: dict[str, str] = {}
+
+_CUES = {
+    "related": (
+        "اقرا اقراي ايضا كذلك المزيد مشابهه مشابه ذات صله علاقه متعلقه مقترحه الاكثر قراءه "
+        "يعجبك شاهد شاهدوا فيديو مواضيع موضوعات اخترنا للمزيد التالي السابق اخبار مقالات "
+        "تابع_القراءه ذو صله"
+    ),
+    "promo": (
+        "تطبيق التطبيق تحميل حمل لتحميل نزل تابعونا تابعوا تابع لمتابعه اشترك اشتركوا للاشتراك "
+        "اشتراك النشره البريديه تيليجرام تلغرام تليجرام واتساب واتس فيسبوك فيس بوك تويتر انستغرام "
+        "انستجرام يوتيوب تيك توك قناتنا قناه حسابنا مجانا مجاني اضغط انقر اضغطوا نبض google "
+        "telegram whatsapp facebook twitter instagram youtube tiktok subscribe download app"
+    ),
+    "tags": "كلمات دلاليه الوسوم وسوم مفتاحيه tags tag هاشتاج هاشتاغ الكلمات",
+    "source": (
+        "المصدر مصدر المصادر source رابط لمراسله الكاتب بتصرف نقلا وكالات وكاله الانباء "
+        "via credit"
+    ),
+    "ad": "اعلان الاعلان اعلانات اعلانيه advertisement advertisements ad ads sponsored ممول برعايه",
+    "chrome": (
+        "الرئيسيه طباعه تكبير تصغير الخط شارك مشاركه استمع الملخص حقوق محفوظه التعليقات تعليق "
+        "تعليقات اضف ارسل لصديق تحديث اخر مشاهده مشاهدات دقائق دقيقه قراءه نسخ الرابط سياسه "
+        "الخصوصيه تسجيل الدخول الطقس الذهب الدولار عاجل القائمه بحث الصفحه الاقسام اتصل "
+        "بنا من نحن cookies cookie privacy login share print copyright ©"
+    ),
+}
+for _label, _words in _CUES.items():
+    for _word in _words.split():
+        CUE_WORDS.setdefault(_word.replace("_", " "), _label)
+
+_PHRASES = {
+    "related": ("اقرا ايضا", "اقرا المزيد", "ذات صله", "قد يعجبك", "الاكثر قراءه", "مقالات مشابهه",
+                "اخبار ذات", "مواضيع ذات", "اخترنا لك", "تابع القراءه", "read more", "related"),
+    "promo": ("عبر تطبيق", "تابعونا على", "حمل تطبيق", "اشترك في", "النشره البريديه", "google news",
+              "جوجل نيوز", "لتحميل التطبيق", "قناتنا على"),
+    "tags": ("كلمات دلاليه", "كلمات مفتاحيه", "الكلمات المفتاحيه"),
+    "source": ("المصدر:", "source link", "رابط الخبر", "لمراسله الكاتب", "نقلا عن"),
+    "ad": ("مساحه اعلانيه", "[ad_", "اعلان مدفوع"),
+    "chrome": ("جميع الحقوق", "حقوق النشر", "تكبير الخط", "تصغير الخط", "استمع الي", "اخر تحديث",
+               "سياسه الخصوصيه", "تسجيل الدخول", "اضف تعليق", "نسخ الرابط"),
+}
+for _label, _phrases in _PHRASES.items():
+    for _phrase in _phrases:
+        CUE_PHRASES[_phrase] = _label
+
+MONTHS = frozenset(
+    "يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر "
+    "جانفي فيفري افريل ماي جوان جويليه اوت "
+    "كانون شباط اذار نيسان ايار حزيران تموز اب ايلول تشرين".split()
+)
+WEEKDAYS = frozenset("السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه".split())

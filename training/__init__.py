@@ -1,0 +1,1 @@
+"""Training pipeline: compose -> train -> evaluate -> package."""
