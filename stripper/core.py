@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
-from .decode import DEFAULT_THRESHOLD, context_matrix, decide
-from .features import line_matrix, line_tokens, shape_row
+from .decode import DEFAULT_THRESHOLD, close_end_block, context_matrix, decide, text_context
+from .features import line_matrix, line_tokens, line_vocabulary, shape_row
 from .labels import LABELS, check_keep
 from .model import Model, load_model, load_packaged
-from .textlines import Document, join_kept, split_document
+from .textlines import join_kept, split_document
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,39 @@ logger = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 256
 #: Strip passes before giving up on a fixed point; each pass only ever removes lines.
 MAX_PASSES = 6
+#: Lines up to this long have their own probabilities cached across documents: junk lines
+#: repeat across a site's pages, paragraphs rarely do.
+SHORT_LINE_CHARS = 120
+#: Entries in that cache before it starts again.
+SHORT_LINE_CACHE = 100_000
+
+
+Selector = Callable[[Sequence[str]], Sequence[bool]]
+
+
+class Verdict(NamedTuple):
+    """What `judge_many` says of one document: the stripped text, the removed lines with their
+    labels (numbered as in the input), and whether no judged line is left."""
+
+    text: str
+    removed: list[Line]
+    no_body: bool
+
+
+class _State:
+    """One document's progress through the strip passes."""
+
+    def __init__(self, original: list[str], text: str, origin: list[int]) -> None:
+        self.original = original
+        self.text = text
+        self.origin = origin  # input index of each non-blank line of `text`
+        self.removed: list[Line] = []
+
+
+def _rows(lines: Sequence[str], select: Selector | None) -> list[int]:
+    """The lines the model judges: non-blank ones the selector (if any) accepts."""
+    mask = select(lines) if select is not None else None
+    return [i for i, line in enumerate(lines) if line.strip() and (mask is None or mask[i])]
 
 
 class Line(NamedTuple):
@@ -32,9 +66,22 @@ class Line(NamedTuple):
     score: float | None
 
 
+_threads: ThreadpoolController | None = None
+
+
+def _one_thread() -> object:
+    """A context that keeps OpenMP to one thread: per-call thread pools thrash when the caller
+    already runs one process per core (corpus workers, datatrove tasks), and batches are small."""
+    global _threads
+    if _threads is None:
+        _threads = ThreadpoolController()
+    return _threads.limit(limits=1, user_api="openmp")
+
+
 def _full_proba(estimator: object, X: object) -> np.ndarray:
     """predict_proba with one column per label, in LABELS order, even if a class was unseen."""
-    raw = estimator.predict_proba(X)  # type: ignore[attr-defined]
+    with _one_thread():  # type: ignore[attr-defined]
+        raw = estimator.predict_proba(X)  # type: ignore[attr-defined]
     classes = list(estimator.classes_)  # type: ignore[attr-defined]
     if classes == list(range(len(LABELS))):
         return raw
@@ -51,6 +98,7 @@ class Stripper:
         self._model: Model | None = None
         self._model_path: Path | None = None
         self._trusted = trusted
+        self._short_lines: dict[str, np.ndarray] = {}
         # Only a model handed over as an object travels with a pickled Stripper.
         self._lazy = not isinstance(model, Model)
         if isinstance(model, Model):
@@ -66,6 +114,7 @@ class Stripper:
         state = dict(self.__dict__)
         if self._lazy:
             state["_model"] = None
+        state["_short_lines"] = {}
         return state
 
     @property
@@ -100,11 +149,15 @@ class Stripper:
         flat_extras = [e for doc in extras for e in doc] if extras else None
         proba = own if own is not None else self.line_probabilities(flat, flat_extras)
         shapes = np.array([shape_row(line) for line in flat])
-        ctx = context_matrix(proba, shapes, lengths)
+        text = text_context([line_vocabulary(line) for line in flat], lengths)
+        ctx = context_matrix(proba, shapes, lengths, text)
         final = _full_proba(self.model.context_model, ctx)
-        return np.split(final, np.cumsum(lengths)[:-1])
+        threshold = self.model.threshold or DEFAULT_THRESHOLD
+        bounds = np.cumsum(lengths)[:-1]
+        return [close_end_block(p, s, threshold) for p, s in zip(np.split(final, bounds), np.split(shapes, bounds))]
 
-    def _threshold(self, threshold: float | None) -> float:
+    def resolve_threshold(self, threshold: float | None) -> float:
+        """The threshold to use: `threshold` checked to be in (0, 1], else the model's default."""
         if threshold is None:
             return self.model.threshold if self.model.threshold else DEFAULT_THRESHOLD
         if not 0.0 < float(threshold) <= 1.0:
@@ -116,7 +169,7 @@ class Stripper:
         doc = split_document(text)
         rows = [i for i in range(len(doc.lines)) if not doc.blank(i)]
         (proba,) = self.document_probabilities([[doc.lines[i] for i in rows]])
-        labels, scores = decide(proba, self._threshold(threshold), frozenset())
+        labels, scores = decide(proba, self.resolve_threshold(threshold), frozenset())
         out = [Line(i + 1, line, None, None) for i, line in enumerate(doc.lines)]
         for k, i in enumerate(rows):
             out[i] = Line(i + 1, doc.lines[i], labels[k], round(float(scores[k]), 4))
@@ -136,7 +189,7 @@ class Stripper:
     ) -> Iterator[str]:
         """Strip many documents, batching model calls across them; yields in input order."""
         keep_set = check_keep(keep)
-        limit = self._threshold(threshold)
+        limit = self.resolve_threshold(threshold)
         batch: list[str] = []
         for text in texts:
             if not isinstance(text, str):
@@ -149,40 +202,78 @@ class Stripper:
             yield from self._strip_batch(batch, keep_set, limit)
 
     def _strip_batch(self, texts: list[str], keep: frozenset[str], threshold: float) -> list[str]:
-        results = list(texts)
-        pending = [i for i, t in enumerate(texts) if t.strip()]
+        return [verdict.text for verdict in self._judge_batch(texts, None, keep, threshold)]
+
+    def judge_many(
+        self,
+        texts: Sequence[str],
+        *,
+        keep: Iterable[str] = (),
+        threshold: float | None = None,
+        selectors: Sequence[Selector | None] | None = None,
+    ) -> list[Verdict]:
+        """Strip each text exactly as `strip` does, and say which lines went and why.
+
+        `selectors[i]`, when given, picks which lines of document i the model judges (e.g. only
+        Markdown prose); the others are always kept. Labels are those of the pass that removed
+        each line, so they always agree with the text `strip` returns.
+        """
+        return self._judge_batch(list(texts), selectors, check_keep(keep), self.resolve_threshold(threshold))
+
+    def _judge_batch(self, texts: list[str], selectors: Sequence[Selector | None] | None,
+                     keep: frozenset[str], threshold: float) -> list[Verdict]:
+        picks = list(selectors) if selectors is not None else [None] * len(texts)
+        states = []
+        for text in texts:
+            doc = split_document(text)
+            states.append(_State(doc.lines, text, [i for i in range(len(doc.lines)) if not doc.blank(i)]))
+        pending = [k for k, state in enumerate(states) if state.text.strip()]
         cache: dict[str, np.ndarray] = {}
         for _ in range(MAX_PASSES):
             if not pending:
                 break
-            docs = [split_document(results[i]) for i in pending]
-            rows = [[j for j in range(len(d.lines)) if not d.blank(j)] for d in docs]
-            line_lists = [[d.lines[j] for j in r] for d, r in zip(docs, rows)]
+            docs = [split_document(states[k].text) for k in pending]
+            rows = [_rows(doc.lines, picks[k]) for k, doc in zip(pending, docs)]
+            line_lists = [[doc.lines[j] for j in r] for doc, r in zip(docs, rows)]
             own = self._cached_line_probabilities(line_lists, cache)
             probas = self.document_probabilities(line_lists, own=own)
             still: list[int] = []
-            for i, doc, r, proba in zip(pending, docs, rows, probas):
-                labels, _ = decide(proba, threshold, keep)
-                keep_mask = [True] * len(doc.lines)
-                removed = False
-                for j, label in zip(r, labels):
+            for k, doc, r, proba in zip(pending, docs, rows, probas):
+                state = states[k]
+                labels, scores = decide(proba, threshold, keep)
+                position = {j: p for p, j in enumerate(i for i in range(len(doc.lines)) if not doc.blank(i))}
+                mask = [True] * len(doc.lines)
+                for j, label, score in zip(r, labels, scores):
                     if label != "body" and label not in keep:
-                        keep_mask[j] = False
-                        removed = True
-                if removed:
-                    results[i] = join_kept(doc, keep_mask)
-                    still.append(i)
+                        mask[j] = False
+                        orig = state.origin[position[j]]
+                        state.removed.append(Line(orig + 1, state.original[orig], label, round(float(score), 4)))
+                if not all(mask):
+                    state.text = join_kept(doc, mask)
+                    state.origin = [state.origin[position[j]] for j in position if mask[j]]
+                    still.append(k)
             # A document that lost lines is judged again in its new context until nothing moves,
             # which is what makes strip(strip(x)) == strip(x).
             pending = still
-        return results
+        out = []
+        for k, state in enumerate(states):
+            left = _rows(split_document(state.text).lines, picks[k])
+            removed = sorted(state.removed, key=lambda line: line.number)
+            out.append(Verdict(state.text, removed, bool(removed) and not left))
+        return out
 
     def _cached_line_probabilities(self, line_lists: list[list[str]], cache: dict[str, np.ndarray]) -> np.ndarray:
         flat = [line for lines in line_lists for line in lines]
-        missing = list(dict.fromkeys(line for line in flat if line not in cache))
+        shared = self._short_lines
+        missing = list(dict.fromkeys(line for line in flat if line not in cache and line not in shared))
         if missing:
+            if len(shared) > SHORT_LINE_CACHE:
+                shared.clear()  # bounded memory: a full cache simply starts again
             for line, row in zip(missing, self.line_probabilities(missing)):
-                cache[line] = row
+                (shared if len(line) <= SHORT_LINE_CHARS else cache)[line] = row
+        for line in flat:
+            if line not in cache:
+                cache[line] = shared[line]
         if not flat:
             return np.zeros((0, len(LABELS)))
         return np.array([cache[line] for line in flat])

@@ -8,6 +8,8 @@ bare `إقرأ أيضاً:` go while the paragraphs after an inline read-also li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .labels import LABEL_INDEX, LABELS
@@ -20,6 +22,8 @@ CONTEXT_WINDOW = 2
 MARKER_MAX_WORDS = 5
 #: Distances in lines are capped here before scaling.
 CAP_LINES = 30
+#: Share of the lines after a bare marker that must be junk for it to open an end block.
+END_BLOCK_JUNK_SHARE = 0.6
 
 _BODY = LABEL_INDEX["body"]
 _RELATED = LABEL_INDEX["related"]
@@ -88,7 +92,41 @@ def _rev_starts(seg: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return (n - ends)[::-1].copy() if n_docs else starts
 
 
-def context_matrix(proba: np.ndarray, shapes: np.ndarray, lengths: list[int]) -> np.ndarray:
+def text_context(vocab: Sequence[frozenset[str]], lengths: Sequence[int]) -> np.ndarray:
+    """Per line: how much of its vocabulary the document used before, its overlap with the
+    first line, and whether the same words come again before or after (a repeated headline).
+
+    A second article after a read-also marker brings new names and places; the paragraphs of the
+    article itself keep returning to the same ones.
+    """
+    out = np.zeros((len(vocab), 4))
+    start = 0
+    for n in lengths:
+        seen: set[str] = set()
+        first = vocab[start] if n else frozenset()
+        counts: dict[frozenset[str], int] = {}
+        for i in range(start, start + n):
+            counts[vocab[i]] = counts.get(vocab[i], 0) + 1
+        met: dict[frozenset[str], int] = {}
+        for i in range(start, start + n):
+            words = vocab[i]
+            size = len(words)
+            if size:
+                out[i, 0] = len(words & seen) / size
+                out[i, 1] = len(words & first) / size if i > start else 1.0
+                before = met.get(words, 0)
+                out[i, 2] = 1.0 if before else 0.0
+                out[i, 3] = 1.0 if counts[words] - before > 1 else 0.0
+                met[words] = before + 1
+            else:
+                out[i, 0] = out[i, 1] = -1.0
+            seen.update(words)
+        start += n
+    return out
+
+
+def context_matrix(proba: np.ndarray, shapes: np.ndarray, lengths: list[int],
+                   text: np.ndarray | None = None) -> np.ndarray:
     """Context features for the non-blank lines of several documents laid end to end.
 
     `proba` holds each line's own label probabilities, `shapes` its dense shape row, and
@@ -105,6 +143,14 @@ def context_matrix(proba: np.ndarray, shapes: np.ndarray, lengths: list[int]) ->
     remain = size - pos - 1
 
     cols: list[np.ndarray] = [proba, shapes]
+    if text is not None:
+        cols.append(text)
+        # The same for the neighbours: is the paragraph after a headline on the article's topic?
+        for sign in (-1, 1):
+            j = idx + sign
+            ok = (j >= starts[seg]) & (j < ends[seg])
+            jj = np.clip(j, 0, max(n - 1, 0))
+            cols.append(np.where(ok[:, None], text[jj, :2], -1.0))
     for offset in range(1, CONTEXT_WINDOW + 1):
         for sign in (-1, 1):
             j = idx + sign * offset
@@ -161,3 +207,37 @@ def decide(proba: np.ndarray, threshold: float, keep: frozenset[str]) -> tuple[l
             labels.append(LABELS[best[i]] if LABELS[best[i]] in keep else "body")
             scores[i] = 1.0 - junk_mass[i]
     return labels, scores
+
+
+def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> np.ndarray:
+    """LABELS.md rule 1: once a bare read-also marker opens a block at the end, all of it is related.
+
+    A block opens at a bare related marker (a short line) when most lines after it are junk and
+    either an end-of-article line (source, tags) comes before it or less body follows it than
+    preceded it. Inside the block, a body line's probability moves to related; lines the model
+    gives another junk label keep it (a source or promo line inside the block).
+    """
+    n = len(proba)
+    if n < 2:
+        return proba
+    labels, _ = decide(proba, threshold, frozenset())
+    words = np.expm1(shapes[:, 1])
+    body_before = 0
+    end_signal = False
+    for m in range(n - 1):
+        label = labels[m]
+        if label == "related" and words[m] <= MARKER_MAX_WORDS:
+            after = labels[m + 1 :]
+            junk_share = sum(lab != "body" for lab in after) / len(after)
+            body_after = len(after) - sum(lab != "body" for lab in after)
+            if junk_share >= END_BLOCK_JUNK_SHARE and (end_signal or body_after < body_before):
+                out = proba.copy()
+                block = np.arange(m + 1, n)[np.asarray(after) == "body"]
+                out[block, _RELATED] += out[block, _BODY]
+                out[block, _BODY] = 0.0
+                return out
+        if label == "body":
+            body_before += 1
+        elif label in ("source", "tags"):
+            end_signal = True
+    return proba

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .labels import LABELS
 
+
 @dataclass
 class LabelledDoc:
     """A document with a gold label per line (None for blank lines) and where it came from."""

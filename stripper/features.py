@@ -19,7 +19,7 @@ from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
 from .normalize import BULLET, normalize
 
 #: Bump when the features change: a model trained on other features is refused, not misread.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 #: Hashed feature space; 2**18 keeps collisions rare while the model stays small.
 N_HASHED_FEATURES = 2**18
 #: How many leading characters of a line the features read.
@@ -36,6 +36,13 @@ _HASHTAG = re.compile(r"#\w")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+_SYMBOL = re.compile("[\u2190-\U0010ffff]")
+# Counting character classes through one C-level translate is ten times faster than a loop:
+# every ASCII letter becomes "l", digit "d", Arabic-block letter "a"; nothing else can be those.
+_CLASS_TABLE = {c: "l" for c in range(0x41, 0x7B) if chr(c).isalpha()}
+_CLASS_TABLE.update({c: "d" for c in range(0x30, 0x3A)})
+_CLASS_TABLE.update({c: "a" for c in range(0x0600, 0x0700)})
 
 _LEN_EDGES = (1, 4, 8, 13, 20, 30, 45, 70, 110, 170, 260, 400, 700)
 _WORD_EDGES = (1, 2, 3, 4, 5, 6, 8, 10, 13, 17, 24, 35, 60)
@@ -107,14 +114,11 @@ def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
 
     sample = head if length <= PREFIX_CHARS else head + " " + tail
     n = len(sample)
-    arabic = sum(1 for c in sample if "\u0600" <= c <= "\u06ff")
-    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
-    digits = sum(1 for c in sample if c.isdigit())
-    symbols = sum(1 for c in sample if ord(c) >= 0x2190)
-    out.append(f"ar={_bucket(arabic / n, _RATIO_EDGES)}")
-    out.append(f"lat={_bucket(latin / n, _RATIO_EDGES)}")
-    out.append(f"dig={_bucket(digits / n, _RATIO_EDGES)}")
-    if symbols:
+    classes = sample.translate(_CLASS_TABLE)
+    out.append(f"ar={_bucket(classes.count('a') / n, _RATIO_EDGES)}")
+    out.append(f"lat={_bucket(classes.count('l') / n, _RATIO_EDGES)}")
+    out.append(f"dig={_bucket(classes.count('d') / n, _RATIO_EDGES)}")
+    if _SYMBOL.search(sample):
         out.append("emoji")
     if _URL.search(sample):
         out.append("url")
@@ -173,3 +177,19 @@ def shape_row(line: str) -> tuple[float, float, float, float]:
         1.0 if head[:1] in (BULLET, "-", "*") else 0.0,
         1.0 if stripped.endswith((":", "：")) else 0.0,
     )
+
+
+#: How many leading characters of a line feed its vocabulary (topic overlap in context).
+VOCAB_CHARS = 400
+#: Function words that say nothing about a story's topic.
+STOPWORDS = frozenset(
+    "في من على الي عن ان مع هذا هذه التي الذي الذين كان كانت قال قالت وقال وقالت ذلك تلك بين بعد قبل عند "
+    "حتي كما لكن او ثم اذا اي كل غير عدد خلال حيث وفي ومن وعلي الا لم لن ما لا هو هي هم انه انها وان "
+    "اليوم امس العام وكان فيما منذ ضد لدي لها له لهم بها به عليه عليها الذي".split()
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def line_vocabulary(line: str) -> frozenset[str]:
+    """The topical words of a line (normalised, 3+ letters, no function words), from its head."""
+    return frozenset(w for w in _WORD.findall(normalize(line[:VOCAB_CHARS])) if w not in STOPWORDS)

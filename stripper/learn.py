@@ -10,12 +10,11 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
-from .decode import DEFAULT_THRESHOLD, context_matrix
-from .features import line_matrix, line_tokens, shape_row
+from .decode import DEFAULT_THRESHOLD, context_matrix, text_context
+from .documents import LabelledDoc
+from .features import line_matrix, line_tokens, line_vocabulary, shape_row
 from .labels import LABEL_INDEX
 from .model import Model
-
-from .documents import LabelledDoc
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +56,7 @@ class Prepared:
         surface: list[int] = []
         groups: list[str] = []
         shapes: list[tuple[float, float, float, float]] = []
+        vocab: list[frozenset[str]] = []
         weights: list[float] = []
         lengths: list[int] = []
         for doc in docs:
@@ -70,6 +70,7 @@ class Prepared:
                 surface.append(LABEL_INDEX[surface_label(text, label or "body")])
                 groups.append(doc.site)
                 shapes.append(shape_row(text))
+                vocab.append(line_vocabulary(text))
                 weights.append(1.0 if doc.id.startswith("composed-") else HAND_WEIGHT)
                 n += 1
             lengths.append(n)
@@ -80,6 +81,7 @@ class Prepared:
         self.shapes = np.asarray(shapes, dtype=float).reshape(-1, 4)
         self.weights = np.asarray(weights)
         self.lengths = lengths
+        self.text = text_context(vocab, lengths)
 
 
 def _line_model(seed: int) -> SGDClassifier:
@@ -94,6 +96,14 @@ def _full(estimator: SGDClassifier, X: object) -> np.ndarray:
     return out
 
 
+def _bfloat16_precision(weights: np.ndarray) -> np.ndarray:
+    """Float32 weights rounded to 8 bits of mantissa: the shipped model compresses to half, and a
+    0.4% relative change of linear weights changes no decision measurably."""
+    bits = np.ascontiguousarray(weights, dtype=np.float32).view(np.uint32)
+    rounded = (bits + np.uint32(0x8000)) & np.uint32(0xFFFF0000)
+    return rounded.view(np.float32)
+
+
 def fit(prep: Prepared, seed: int = 0) -> Model:
     """Fit the line model and, on its out-of-fold probabilities, the context model."""
     oof = np.zeros((len(prep.y), len(LABEL_INDEX)))
@@ -104,10 +114,9 @@ def fit(prep: Prepared, seed: int = 0) -> Model:
         inner = _line_model(seed).fit(prep.X[tr], prep.surface[tr], sample_weight=prep.weights[tr])
         oof[te] = _full(inner, prep.X[te])
     line_model = _line_model(seed).fit(prep.X, prep.surface, sample_weight=prep.weights)
-    # Float32 weights halve the shipped size and change no decision measurably.
-    line_model.coef_ = line_model.coef_.astype(np.float32)
+    line_model.coef_ = _bfloat16_precision(line_model.coef_)
     line_model.intercept_ = line_model.intercept_.astype(np.float32)
-    ctx = context_matrix(oof, prep.shapes, prep.lengths)
+    ctx = context_matrix(oof, prep.shapes, prep.lengths, prep.text)
     context_model = HistGradientBoostingClassifier(
         max_iter=CONTEXT_ROUNDS, max_leaf_nodes=CONTEXT_LEAVES, learning_rate=CONTEXT_LEARNING_RATE,
         random_state=seed, early_stopping=False,

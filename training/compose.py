@@ -13,7 +13,9 @@ import json
 import random
 import re
 from collections.abc import Sequence
-from pathlib import Path
+
+from stripper.lexicon import CUE_WORDS
+from stripper.normalize import normalize
 
 from .corpora import Article
 from .documents import DATA, LabelledDoc
@@ -93,9 +95,13 @@ class Composer:
 
     def _time(self) -> str:
         r = self.rng
-        return r.choice([f"{r.randint(0, 12):02d}:{r.randint(0, 59):02d} {r.choice(['ص', 'م'])}",
-                         f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}",
-                         f"{r.randint(1, 12)}:{r.randint(0, 59):02d} {r.choice(['صباحاً', 'مساءً', 'ص', 'م'])}"])
+        return r.choice(
+            [
+                f"{r.randint(0, 12):02d}:{r.randint(0, 59):02d} {r.choice(['ص', 'م'])}",
+                f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}",
+                f"{r.randint(1, 12)}:{r.randint(0, 59):02d} {r.choice(['صباحاً', 'مساءً', 'ص', 'م'])}",
+            ]
+        )
 
     def _name(self) -> str:
         return f"{self.rng.choice(self.fill['first_names'])} {self.rng.choice(self.fill['last_names'])}"
@@ -194,8 +200,15 @@ class Composer:
         out: list[Line] = [(head, "chrome")]
         bullet = self.rng.choice(["-", "•", "*", "▪"])
         sentences = [t for t, lab in article.lines if lab == "body" and len(t.split()) > 8]
-        for text in self.rng.sample(sentences, min(len(sentences), self.rng.randint(
-                self.recipe["listen_widget"]["bullets_min"], self.recipe["listen_widget"]["bullets_max"]))):
+        for text in self.rng.sample(
+            sentences,
+            min(
+                len(sentences),
+                self.rng.randint(
+                    self.recipe["listen_widget"]["bullets_min"], self.recipe["listen_widget"]["bullets_max"]
+                ),
+            ),
+        ):
             words = text.split()[: self.rng.randint(10, 28)]
             out.append((f"{bullet} " + " ".join(words).rstrip("،,") + ".", "chrome"))
         return out
@@ -242,7 +255,9 @@ class Composer:
 
     def _related_list(self, style: str, article: Article) -> list[list[Line]]:
         header = self._junk(style, article, "related", "footer")
-        items_shape = self.styles[style].get(("related", "after_marker")) or self.pool.get(("related", "after_marker"), [])
+        items_shape = self.styles[style].get(("related", "after_marker")) or self.pool.get(
+            ("related", "after_marker"), []
+        )
         lo, hi = self.recipe["related_list_items"]
         bullet = self.rng.choice(self.fill["bullets"]) if self._chance(self.recipe["related_list_bullet"]) else ""
         indent = self.rng.choice(["", "", "  "])
@@ -256,6 +271,19 @@ class Composer:
         groups: list[list[Line]] = [[header]] if header else []
         groups.append(items)
         return groups
+
+    def _subheading(self, article: Article) -> str:
+        """A subheading made of the start of one of the article's sentences, preferring one with a
+        word that junk also uses (تطبيق, المزيد, إعلان …): real subheadings look like that."""
+        lines = [t for t, lab in article.lines if lab == "body"]
+        cued = [t for t in lines if any(w in CUE_WORDS for w in normalize(t[:200]).split()[:14])]
+        text = self.rng.choice(cued if cued and self._chance(0.6) else lines)
+        words = text.split()
+        if cued and text in cued:
+            hit = next((i for i, w in enumerate(normalize(text[:200]).split()[:14]) if w in CUE_WORDS), 0)
+            start = max(0, hit - self.rng.randint(0, 3))
+            words = words[start:]
+        return " ".join(words[: self.rng.randint(3, 9)]).rstrip("،,.:")
 
     def _lookalike(self, style: str, article: Article) -> Line | None:
         shape = self._shape(style, "body", "lookalike")
@@ -276,6 +304,12 @@ class Composer:
         blanks = int(r.choices(list(sep_weights), weights=list(sep_weights.values()))[0])
 
         groups: list[list[Line]] = []
+        if self._chance(rec["clean_page"]):
+            # Already clean text (a corpus article, or a page stripped once) must come back whole.
+            if article.title and self._chance(rec["title_first"]):
+                groups.append([(article.title, "body")])
+            groups.extend(self._body(article))
+            return self._assemble(groups, blanks, style, article, index)
         if self._chance(rec["header"]["p"]):
             header: list[Line] = []
             for _ in range(r.randint(rec["header"]["min"], rec["header"]["max"])):
@@ -294,10 +328,26 @@ class Composer:
         if self._chance(rec["listen_widget"]["p"]):
             groups.append(self._listen_widget(style, article))
         if self._chance(rec["byline_body"]):
-            groups.append([(r.choice([f"كتب - {self._name()}:", f"{r.choice(self.fill['city'])} - {r.choice(self.fill['agency'])}",
-                                      f"{r.choice(self.fill['city'])}: {self._name()}", f"بقلم: {self._name()}"]), "body")])
+            groups.append(
+                [
+                    (
+                        r.choice(
+                            [
+                                f"كتب - {self._name()}:",
+                                f"{r.choice(self.fill['city'])} - {r.choice(self.fill['agency'])}",
+                                f"{r.choice(self.fill['city'])}: {self._name()}",
+                                f"بقلم: {self._name()}",
+                            ]
+                        ),
+                        "body",
+                    )
+                ]
+            )
 
         body = self._body(article)
+        if len(body) > 3 and self._chance(rec["subheadings"]["p"]):
+            for _ in range(r.randint(1, rec["subheadings"]["max"])):
+                body.insert(r.randint(1, len(body) - 1), [(self._subheading(article), "body")])
         if self._chance(rec["lookalike_body_line"]):
             look = self._lookalike(style, article)
             if look:
@@ -307,7 +357,10 @@ class Composer:
             if self._chance(rec["inline_related"]["bare_marker_share"]):
                 marker = self._junk(style, article, "related", ("inline", "footer"))
                 if marker and "{" not in marker[0] and len(marker[0].split()) <= 5:
-                    block = [marker] + [(self._headline(), "related") for _ in range(r.randint(1, rec["inline_related"]["headlines_max"]))]
+                    block = [marker] + [
+                        (self._headline(), "related")
+                        for _ in range(r.randint(1, rec["inline_related"]["headlines_max"]))
+                    ]
                     inserts.append((r.randint(1, len(body) - 1), block))
             else:
                 line = self._junk(style, article, "related", "inline")
@@ -362,6 +415,10 @@ class Composer:
         for part in footer_parts:
             groups.extend(part)
 
+        return self._assemble(groups, blanks, style, article, index)
+
+    def _assemble(self, groups: list[list[Line]], blanks: int, style: str, article: Article, index: int) -> LabelledDoc:
+        rec = self.recipe
         lines: list[Line] = []
         for k, group in enumerate(groups):
             if k and blanks:

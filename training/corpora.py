@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from stripper.lexicon import MONTHS, WEEKDAYS
 from stripper.normalize import normalize
 
 DEFAULT_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
@@ -34,7 +35,7 @@ _WEAK_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*رابط الخبر"), "source"),
     (re.compile(r"^\s*المصدر\s*:\s*(?!.*نفسه)\S[^.،]{0,40}$"), "source"),
     (re.compile(r"للتواصل.{0,40}(?:sms|SMS|رسالة نصية)"), "promo"),
-    (re.compile(r"^\s*(?:Next\s+Previous|inShare|Tweet|Share)\s*$"), "chrome"),
+    (re.compile(r"^\s*(?:Next\s+Previous|inShare|Tweet|Share)\b"), "chrome"),
     (re.compile(r"^\s*[=_*~.\-]{4,}\s*$"), "chrome"),
     (re.compile(r"^\s*\d{5,6}\s*-\s*(?:Zain|STC|Mobily|زين|موبايلي)\s*$"), "promo"),
 )
@@ -60,11 +61,49 @@ def corpora_dir(path: str | os.PathLike[str] | None = None) -> Path:
     return found
 
 
+#: Words that may stand in a date or time stamp besides numbers, months and weekdays.
+_STAMP_WORDS = frozenset(
+    [
+        "ص",
+        "م",
+        "صباحا",
+        "مساء",
+        "مساءا",
+        "الساعه",
+        "هـ",
+        "ه",
+        "ت",
+        "غ",
+        "gmt",
+        "am",
+        "pm",
+        "بتوقيت",
+        "مكه",
+        "نشر",
+        "في",
+        "تاريخ",
+        "اخر",
+        "تحديث",
+    ]
+)
+_STAMP_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+
+def _is_stamp(line: str) -> bool:
+    """True for a line that is only a date and/or time (page chrome left in a corpus body)."""
+    norm = normalize(line)
+    if not any(c.isdigit() for c in norm) or len(norm) > 60:
+        return False
+    return all(t.isdigit() or t in MONTHS or t in WEEKDAYS or t in _STAMP_WORDS for t in _STAMP_TOKEN.findall(norm))
+
+
 def weak_label(line: str) -> str:
     """The label of a real corpus line: body unless a residue rule matches."""
     for pattern, label in _WEAK_RULES:
         if pattern.search(line):
             return label
+    if _is_stamp(line):
+        return "chrome"
     return "body"
 
 

@@ -1,0 +1,88 @@
+"""Model integrity: the packaged model's hash, trusted loading, and version checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import joblib
+import pytest
+
+import stripper
+from stripper import model as model_mod
+from stripper.model import ModelError, load_model, load_packaged, packaged_model_path, save_model
+
+
+@pytest.fixture()
+def model_copy(tmp_path: Path) -> Path:
+    """A copy of the packaged model with its digest and card, in a temporary folder."""
+    src = packaged_model_path()
+    for suffix in (".joblib", ".sha256", ".card.json"):
+        shutil.copy(src.with_suffix(suffix), tmp_path / f"default{suffix}")
+    return tmp_path / "default.joblib"
+
+
+def test_packaged_model_loads_and_matches_its_digest() -> None:
+    model = load_packaged()
+    assert model.feature_version == stripper.features.FEATURE_VERSION  # type: ignore[attr-defined]
+
+
+def test_tampered_packaged_model_is_refused(model_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = bytearray(model_copy.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    model_copy.write_bytes(bytes(data))
+    monkeypatch.setattr(model_mod, "packaged_model_path", lambda: model_copy)
+    with pytest.raises(ModelError, match="does not match the shipped digest"):
+        load_packaged()
+
+
+def test_user_model_needs_trusted(model_copy: Path) -> None:
+    with pytest.raises(ModelError, match="trusted=True"):
+        load_model(model_copy)
+    with pytest.raises(ModelError, match="trusted=True"):
+        stripper.Stripper(model_copy)
+    assert load_model(model_copy, trusted=True).threshold > 0
+
+
+def test_user_model_with_wrong_sidecar_digest_is_refused(model_copy: Path) -> None:
+    model_copy.with_suffix(".sha256").write_text("0" * 64 + "  default.joblib\n", encoding="ascii")
+    with pytest.raises(ModelError, match="does not match"):
+        load_model(model_copy, trusted=True)
+
+
+def test_other_feature_version_is_refused_naming_both(model_copy: Path, tmp_path: Path) -> None:
+    bundle = joblib.load(model_copy)
+    bundle["feature_version"] = 1
+    path = tmp_path / "old.joblib"
+    joblib.dump(bundle, path)
+    with pytest.raises(ModelError, match=r"feature version 1.*feature version \d+"):
+        load_model(path, trusted=True)
+
+
+def test_other_sklearn_version_is_refused_naming_both(model_copy: Path, tmp_path: Path) -> None:
+    model = load_model(model_copy, trusted=True)
+    model.sklearn_version = "0.24.2"
+    path = tmp_path / "old.joblib"
+    save_model(model, path)
+    card = json.loads(path.with_suffix(".card.json").read_text(encoding="utf-8"))
+    assert card["sklearn_version"] == "0.24.2"
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2.*installed scikit-learn is"):
+        load_model(path, trusted=True)
+
+
+def test_not_a_model_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.joblib"
+    joblib.dump({"hello": 1}, path)
+    with pytest.raises(ModelError, match="not an arabic-news-stripper model"):
+        load_model(path, trusted=True)
+
+
+def test_saved_model_round_trips_and_strips(model_copy: Path, tmp_path: Path) -> None:
+    model = load_model(model_copy, trusted=True)
+    path = tmp_path / "mine.joblib"
+    digest = save_model(model, path)
+    assert path.with_suffix(".sha256").read_text(encoding="ascii").startswith(digest)
+    mine = stripper.Stripper(path, trusted=True)
+    text = "قال الوزير إن الحكومة ستطلق مشروعا جديدا للطاقة الشمسية في الجنوب خلال العام المقبل.\nإعلان\n"
+    assert stripper.strip(text, model=mine) == stripper.strip(text)
