@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .decode import DEFAULT_THRESHOLD, close_end_block, context_matrix, decide, text_context
+from .decode import DEFAULT_THRESHOLD, close_end_block, context_matrix, decide, gate_surface, text_context
 from .features import line_matrix, line_tokens, line_vocabulary, shape_row
 from .labels import LABELS, check_keep
 from .model import Model, load_model, load_packaged
@@ -154,7 +154,10 @@ class Stripper:
         final = _full_proba(self.model.context_model, ctx)
         threshold = self.model.threshold or DEFAULT_THRESHOLD
         bounds = np.cumsum(lengths)[:-1]
-        return [close_end_block(p, s, threshold) for p, s in zip(np.split(final, bounds), np.split(shapes, bounds))]
+        return [
+            close_end_block(gate_surface(f, o, s), s, threshold)
+            for f, o, s in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds))
+        ]
 
     def resolve_threshold(self, threshold: float | None) -> float:
         """The threshold to use: `threshold` checked to be in (0, 1], else the model's default."""

@@ -24,6 +24,14 @@ MARKER_MAX_WORDS = 5
 CAP_LINES = 30
 #: Share of the lines after a bare marker that must be junk for it to open an end block.
 END_BLOCK_JUNK_SHARE = 0.6
+#: The same share when a source or tag line (the article's end) comes before the marker.
+END_BLOCK_JUNK_SHARE_AFTER_END = 0.3
+#: Labels a line shows on its own surface; context alone may not give them (see gate_surface).
+SURFACE_LABELS = ("promo", "tags", "source", "ad", "chrome")
+#: A line's own probability of a surface label under which context cannot give it that label.
+SURFACE_FLOOR = 0.05
+#: Own related probability at which a line is a read-also line by itself (marker plus headline).
+RELATED_SELF = 0.9
 
 _BODY = LABEL_INDEX["body"]
 _RELATED = LABEL_INDEX["related"]
@@ -212,10 +220,10 @@ def decide(proba: np.ndarray, threshold: float, keep: frozenset[str]) -> tuple[l
 def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> np.ndarray:
     """LABELS.md rule 1: once a bare read-also marker opens a block at the end, all of it is related.
 
-    A block opens at a bare related marker (a short line) when most lines after it are junk and
-    either an end-of-article line (source, tags) comes before it or less body follows it than
-    preceded it. Inside the block, a body line's probability moves to related; lines the model
-    gives another junk label keep it (a source or promo line inside the block).
+    A block opens at a bare related marker (a short line) when an end-of-article line (source,
+    tags) comes before it and a good part of what follows is junk, or when most of what follows is
+    junk and less body follows it than preceded it. Inside the block, a body line's probability
+    moves to related; lines the model gives another junk label keep it (a source or promo line).
     """
     n = len(proba)
     if n < 2:
@@ -230,7 +238,9 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> 
             after = labels[m + 1 :]
             junk_share = sum(lab != "body" for lab in after) / len(after)
             body_after = len(after) - sum(lab != "body" for lab in after)
-            if junk_share >= END_BLOCK_JUNK_SHARE and (end_signal or body_after < body_before):
+            if (end_signal and junk_share >= END_BLOCK_JUNK_SHARE_AFTER_END) or (
+                junk_share >= END_BLOCK_JUNK_SHARE and body_after < body_before
+            ):
                 out = proba.copy()
                 block = np.arange(m + 1, n)[np.asarray(after) == "body"]
                 out[block, _RELATED] += out[block, _BODY]
@@ -241,3 +251,59 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> 
         elif label in ("source", "tags"):
             end_signal = True
     return proba
+
+
+def gate_surface(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """Keep context from giving a line a label it shows no sign of on its own (one document).
+
+    Promo, tag, source, ad and chrome lines say what they are in their own words: context may give
+    such a label only when the line's own probability of it reaches SURFACE_FLOOR (chrome may also
+    run on from a line that is chrome by itself: a listen-summary header, then its bullets).
+    Related needs a reason (see _related_allowed). The mass of a label a line may not have goes to
+    the labels it may have, in proportion to what the line looks like on its own, body included.
+    """
+    allowed = np.ones_like(own, dtype=bool)
+    for label in SURFACE_LABELS:
+        col = LABEL_INDEX[label]
+        allowed[:, col] = own[:, col] >= SURFACE_FLOOR
+    allowed[:, LABEL_INDEX["chrome"]] = _chrome_runs(allowed[:, LABEL_INDEX["chrome"]], final)
+    allowed[:, _RELATED] = _related_allowed(final, own, shapes)
+    allowed[:, _BODY] = True
+    kept = np.where(allowed, final, 0.0)
+    moved = final.sum(axis=1) - kept.sum(axis=1)
+    share = np.where(allowed, own, 0.0)
+    total = share.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, share / np.maximum(total, 1e-12), 0.0)
+    share[total[:, 0] <= 0, _BODY] = 1.0
+    return kept + moved[:, None] * share
+
+
+def _related_allowed(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """Related needs a reason: the line is a read-also line by itself, a bare marker came before
+    it, or it stands in a run of related lines (a list) and looks like a headline on its own.
+    A subheading that changes the story's topic is none of these."""
+    n = len(own)
+    allowed = own[:, _RELATED] >= RELATED_SELF
+    related = final.argmax(axis=1) == _RELATED
+    words = np.expm1(shapes[:, 1])
+    marker_seen = False
+    for i in range(n):
+        if marker_seen:
+            allowed[i] = True
+        elif own[i, _RELATED] >= 0.5:
+            near = (i > 0 and related[i - 1]) or (i + 1 < n and related[i + 1])
+            allowed[i] = allowed[i] or near
+        if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
+            marker_seen = True
+    return allowed
+
+
+def _chrome_runs(allowed: np.ndarray, final: np.ndarray) -> np.ndarray:
+    """Let chrome continue from a line that is chrome on its own to the chrome lines after it."""
+    allowed = allowed.copy()
+    col = LABEL_INDEX["chrome"]
+    best = final.argmax(axis=1)
+    for i in range(1, len(allowed)):
+        if not allowed[i] and allowed[i - 1] and best[i - 1] == col and best[i] == col:
+            allowed[i] = True
+    return allowed

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
 
 from .decode import DEFAULT_THRESHOLD, context_matrix, text_context
 from .documents import LabelledDoc
@@ -117,8 +118,14 @@ def fit(prep: Prepared, seed: int = 0) -> Model:
     line_model.coef_ = _bfloat16_precision(line_model.coef_)
     line_model.intercept_ = line_model.intercept_.astype(np.float32)
     ctx = context_matrix(oof, prep.shapes, prep.lengths, prep.text)
-    context_model = HistGradientBoostingClassifier(
+    with threadpool_limits(limits=1, user_api="openmp"):
+        # One thread: OpenMP barriers spin for minutes when the machine has other work.
+        context_model = _context_model(seed).fit(ctx, prep.y, sample_weight=prep.weights)
+    return Model(line_model=line_model, context_model=context_model, threshold=DEFAULT_THRESHOLD)
+
+
+def _context_model(seed: int) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
         max_iter=CONTEXT_ROUNDS, max_leaf_nodes=CONTEXT_LEAVES, learning_rate=CONTEXT_LEARNING_RATE,
         random_state=seed, early_stopping=False,
-    ).fit(ctx, prep.y, sample_weight=prep.weights)
-    return Model(line_model=line_model, context_model=context_model, threshold=DEFAULT_THRESHOLD)
+    )

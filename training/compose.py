@@ -272,6 +272,13 @@ class Composer:
         groups.append(items)
         return groups
 
+    def _menu(self) -> str:
+        """A site's navigation menu: section names joined by the separator the site uses."""
+        sections = self.rng.sample(self.fill["section"], self.rng.randint(3, min(9, len(self.fill["section"]))))
+        if self._chance(0.5):
+            sections.insert(0, "الرئيسية")
+        return self.rng.choice([" | ", " - ", " ", "  ", " • ", " / ", " ، "]).join(sections)
+
     def _subheading(self, article: Article) -> str:
         """A subheading made of the start of one of the article's sentences, preferring one with a
         word that junk also uses (تطبيق, المزيد, إعلان …): real subheadings look like that."""
@@ -316,6 +323,8 @@ class Composer:
                 line = self._junk(style, article, r.choice(["chrome", "chrome", "chrome", "promo", "ad"]), "header")
                 if line:
                     header.append(line)
+            if self._chance(rec["header"]["menu"]):
+                header.insert(r.randint(0, len(header)), (self._menu(), "chrome"))
             if header:
                 groups.append(header)
         if article.title and self._chance(rec["title_first"]):

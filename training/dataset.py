@@ -17,8 +17,8 @@ ARTICLES_PER_SOURCE = 700
 #: Composed pages the shipped model is trained on.
 TRAIN_DOCS = 9000
 #: Composed pages each cross-validation fold trains on, and tests on.
-FOLD_TRAIN_DOCS = 6000
-FOLD_TEST_DOCS = 800
+FOLD_TRAIN_DOCS = 3500
+FOLD_TEST_DOCS = 500
 #: How many times each hand-labelled document is repeated in training (besides its line weight).
 HAND_REPEAT = 2
 

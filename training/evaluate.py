@@ -136,6 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     sources = load_sources(args.corpora)
     result: dict[str, object] = {"cross_validation": cross_validate(sources, args.folds, not args.no_baselines)}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Saved now so that a later step's failure cannot cost the long cross-validation.
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     packaged = Stripper()
     result["seeds"] = evaluate_seeds(packaged)
     try:
@@ -145,8 +149,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         result["html"] = evaluate_html(packaged)
     result["seconds"] = round(time.time() - started, 1)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(write_reports(result))
     return 0
