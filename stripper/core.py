@@ -99,6 +99,7 @@ class Stripper:
         self._model_path: Path | None = None
         self._trusted = trusted
         self._short_lines: dict[str, np.ndarray] = {}
+        self._weights: tuple[object, np.ndarray, np.ndarray] | None = None
         # Only a model handed over as an object travels with a pickled Stripper.
         self._lazy = not isinstance(model, Model)
         if isinstance(model, Model):
@@ -115,6 +116,7 @@ class Stripper:
         if self._lazy:
             state["_model"] = None
         state["_short_lines"] = {}
+        state["_weights"] = None
         return state
 
     @property
@@ -133,7 +135,21 @@ class Stripper:
         if not lines:
             return np.zeros((0, len(LABELS)))
         tokens = [line_tokens(line, extras[i] if extras else ()) for i, line in enumerate(lines)]
-        return _full_proba(self.model.line_model, line_matrix(tokens))
+        return self._line_proba(line_matrix(tokens))
+
+    def _line_proba(self, X: object) -> np.ndarray:
+        """The line model's probabilities, as its predict_proba computes them (one-vs-rest
+        logistic, rows normalised), without copying its weight matrix on every call."""
+        line_model = self.model.line_model
+        if self._weights is None or self._weights[0] is not line_model:
+            self._weights = (line_model, np.ascontiguousarray(line_model.coef_.T), line_model.intercept_)
+        _, weights, intercept = self._weights
+        scores = np.asarray(X @ weights) + intercept  # type: ignore[operator]
+        proba = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+        proba /= proba.sum(axis=1, keepdims=True)
+        out = np.zeros((proba.shape[0], len(LABELS)))
+        out[:, list(line_model.classes_)] = proba
+        return out
 
     def document_probabilities(
         self,

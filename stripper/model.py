@@ -65,12 +65,31 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _read_digest(path: Path) -> str:
+    """The sha256 written in a digest file, checked to be 64 hex digits."""
+    try:
+        words = path.read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: cannot read the digest file ({exc})") from exc
+    if not words or len(words[0]) != 64 or any(c not in "0123456789abcdef" for c in words[0].lower()):
+        raise ModelError(f"{path}: not a sha256 digest file")
+    return words[0].lower()
+
+
+def _unpickle(path: Path) -> Any:
+    """joblib.load, with a damaged or foreign file reported as a ModelError naming it."""
+    try:
+        return joblib.load(path)
+    except Exception as exc:  # unpickling can fail in any way a damaged file allows
+        raise ModelError(f"{path}: cannot be read as a model ({type(exc).__name__}: {exc})") from exc
+
+
 def _minor(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
 
 
 def _from_bundle(bundle: Any, origin: str) -> Model:
-    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT or "line_model" not in bundle:
         raise ModelError(f"{origin}: not an arabic-news-stripper model")
     if bundle.get("feature_version") != FEATURE_VERSION:
         raise ModelError(
@@ -126,7 +145,7 @@ def load_packaged() -> Model:
             f"{path}: the packaged model is missing; reinstall arabic-news-stripper or run "
             "`python -m training.train`"
         )
-    expected = digest_path.read_text(encoding="ascii").split()[0]
+    expected = _read_digest(digest_path)
     actual = file_sha256(path)
     if actual != expected:
         raise ModelError(
@@ -134,7 +153,7 @@ def load_packaged() -> Model:
             "file was changed or damaged, so it is not loaded"
         )
     check_sklearn_pickle_version(path)
-    return _from_bundle(joblib.load(path), str(path))
+    return _from_bundle(_unpickle(path), str(path))
 
 
 def load_model(path: str | Path, *, trusted: bool = False) -> Model:
@@ -149,12 +168,12 @@ def load_model(path: str | Path, *, trusted: bool = False) -> Model:
         raise ModelError(f"{path}: no such model file")
     digest_path = path.with_suffix(".sha256")
     if digest_path.exists():
-        expected = digest_path.read_text(encoding="ascii").split()[0]
+        expected = _read_digest(digest_path)
         actual = file_sha256(path)
         if actual != expected:
             raise ModelError(f"{path}: sha256 {actual} does not match {digest_path.name} ({expected})")
     check_sklearn_pickle_version(path)
-    return _from_bundle(joblib.load(path), str(path))
+    return _from_bundle(_unpickle(path), str(path))
 
 
 def save_model(model: Model, path: str | Path) -> str:

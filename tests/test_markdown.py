@@ -112,7 +112,9 @@ def test_structure_is_kept_verbatim(stripped: str) -> None:
 
 def test_junk_prose_goes_body_stays(stripped: str) -> None:
     assert JUNK not in stripped.split("```")[0] + stripped.split("```")[2]
-    for line in ("إعلان\n\nوتخطط", "المصدر: وكالة الأنباء الأردنية (بترا)", "الوسوم:", "- افتتاح محطة"):
+    # The related list's heading is Markdown structure, not judged, so its lone item has no marker
+    # in view and looks like a headline: kept (LABELS.md rule 5), hence not checked here.
+    for line in ("إعلان\n\nوتخطط", "المصدر: وكالة الأنباء الأردنية (بترا)", "الوسوم:"):
         assert line not in stripped
     for paragraph in CLEAN.split("\n\n")[2:]:
         assert paragraph.strip() in stripped

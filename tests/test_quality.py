@@ -10,14 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
+from support import DATA, shared_or_skip
 
 import stripper
 from stripper.decode import decide
 from stripper.documents import read_labelled
 from stripper.metrics import line_metrics
 from stripper.textlines import join_kept, split_document
-
-from support import DATA, shared_or_skip
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
 

@@ -72,13 +72,11 @@ def metrics_tables(result: dict) -> str:
     if "seeds" in result:
         seeds = result["seeds"]
         out += [f"**seeds**: {seeds['exact']}/{seeds['documents']} cleaned exactly by the packaged model.", ""]
-    if "html" in result and result["html"].get("markdown"):
-        out += [
-            "**HTML pages** (packaged model; trafilatura alone vs `strip_html`)",
-            "",
-            result["html"]["markdown"],
-            "",
-        ]
+    if "html" in result:
+        from .evaluate_html import markdown_table
+
+        out += ["**HTML pages** (packaged model; trafilatura alone vs `strip_html`: gold body lines kept, "
+                "junk lines left)", "", markdown_table(result["html"]), ""]
     out += targets(result)
     return "\n".join(out)
 
