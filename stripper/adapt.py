@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .args import threshold_arg
 from .core import DEFAULT_BATCH_SIZE, Stripper
 from .decode import decide
 from .documents import LabelledDoc, read_labelled
@@ -678,16 +679,6 @@ def run_train(args: argparse.Namespace, progress: _Progress, argv: Sequence[str]
 # Arguments.
 
 
-def _threshold(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0.0 < number <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value}")
-    return number
-
-
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -732,7 +723,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where to write the documents (default: standard output)")
     label.add_argument("--html", metavar="OUT.html", help="also write a static right-to-left review page")
     label.add_argument("--site", help="site name for every document (default: each file's folder name)")
-    label.add_argument("--threshold", type=_threshold, metavar="X", help="junk threshold (default: the model's)")
+    label.add_argument("--threshold", type=threshold_arg, metavar="X", help="junk threshold (default: the model's)")
     _model_options(label)
 
     train = commands.add_parser(
@@ -763,7 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "on labelled documents, at the threshold and swept from 0.05 to 0.95.")
     evaluate.add_argument("--data", action="append", required=True, type=Path, metavar="PATH",
                           help="labelled JSON Lines file or folder of them; repeatable")
-    evaluate.add_argument("--threshold", type=_threshold, metavar="X", help="junk threshold (default: the model's)")
+    evaluate.add_argument("--threshold", type=threshold_arg, metavar="X", help="junk threshold (default: the model's)")
     evaluate.add_argument("--json", metavar="OUT.json", help="write the metrics and the sweep as JSON ('-': stdout)")
     evaluate.add_argument("--png", type=Path, metavar="OUT.png",
                           help="plot junk precision, junk recall and body recall against the threshold (matplotlib)")

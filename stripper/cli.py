@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .args import threshold_arg
 from .core import Line, Stripper, default_stripper
 from .decode import decide
 from .fileio import FileProblem, decode_text, encode_text, read_bytes, write_atomic
@@ -235,16 +236,6 @@ def unified_diff(name: str, old: str, new: str) -> str:
 # Arguments.
 
 
-def _threshold_arg(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0.0 < number <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value}")
-    return number
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `stripper` command."""
     parser = argparse.ArgumentParser(
@@ -262,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write nothing; per file, a table of the removed lines (number, label, score, text)")
     parser.add_argument("--keep", action="append", default=[], metavar="LABEL", choices=JUNK_LABELS,
                         help=f"keep lines with this label; repeatable; one of: {', '.join(JUNK_LABELS)}")
-    parser.add_argument("--threshold", type=_threshold_arg, metavar="X",
+    parser.add_argument("--threshold", type=threshold_arg, metavar="X",
                         help="junk probability in (0, 1] at which a line is removed; higher removes less "
                              "(default: the model's own)")
     parser.add_argument("--allow-empty", action="store_true",

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .args import threshold_arg
 from .core import DEFAULT_BATCH_SIZE, Stripper, Verdict
 from .labels import JUNK_LABELS, check_keep
 from .model import ModelError
@@ -531,16 +532,6 @@ def _keep_arg(value: str) -> list[str]:
     return names
 
 
-def _threshold_arg(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0.0 < number <= 1.0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"threshold must be in (0, 1], got {value}")
-    return number
-
-
 def _jobs_arg(value: str) -> int:
     try:
         number = int(value)
@@ -579,7 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes (default 1; 0 = one per core)")
     parser.add_argument("--keep", type=_keep_arg, action="append", default=[], metavar="LABEL[,LABEL]",
                         help=f"junk label(s) to keep, repeatable: {', '.join(JUNK_LABELS)}")
-    parser.add_argument("--threshold", type=_threshold_arg, default=None,
+    parser.add_argument("--threshold", type=threshold_arg, default=None,
                         help="junk probability in (0, 1] at which a line is removed; higher keeps more")
     parser.add_argument("--model", default=None, metavar="PATH", help="a model file instead of the packaged one")
     parser.add_argument("--trusted", action="store_true",
