@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Coverage-guided fuzz target (atheris/libFuzzer) for `strip`, `classify`, `judge_many` and `strip_html`.
 
 Every input is turned into a document one of four ways (well-formed Unicode, Unicode with lone
@@ -10,15 +11,16 @@ saves as `crash-<sha1>` under -artifact_prefix.
     mkdir -p /tmp/fuzz-corpus
     python fuzz/fuzz_strip.py -max_total_time=60 -rss_limit_mb=2048 -artifact_prefix=/tmp/fuzz- \
         /tmp/fuzz-corpus tests/fuzz_corpus
-    # a long run on both cores (about an hour; resumable, the corpus in /tmp/fuzz-corpus grows):
-    python fuzz/fuzz_strip.py -max_total_time=3600 -rss_limit_mb=2048 -jobs=2 -workers=2 \
+    # a long run on both cores (about an hour; resumable, the corpus in /tmp/fuzz-corpus grows;
+    # -jobs runs this file directly, hence its shebang and executable bit):
+    python fuzz/fuzz_strip.py -max_total_time=3600 -rss_limit_mb=2048 -timeout=120 -jobs=2 -workers=2 \
         -artifact_prefix=/tmp/fuzz- /tmp/fuzz-corpus tests/fuzz_corpus
     # replay one crash file (or a whole directory) without fuzzing:
     python fuzz/fuzz_strip.py /tmp/fuzz-crash-0123abcd
 
 libFuzzer writes new inputs into the FIRST corpus directory, so tests/fuzz_corpus (the committed
-seeds and crash regressions) goes second. The checks are plain functions (`check_text`,
-`check_html`), importable without atheris, so the regression tests replay them directly.
+seeds, and regression-*.bin: the inputs of every crash found so far) goes second. The checks are
+plain functions (`check_text`, `check_html`) that need no atheris, for replaying a document by hand.
 
 Core bugs already reported (see `known_bug`) are not failures by default, so that a short CI run
 fails only on a new one; STRIPPER_FUZZ_KNOWN_BUGS=report makes them fail too.

@@ -77,11 +77,25 @@ def _char_class(ch: str) -> str:
     return "punct"
 
 
+def _first_visible(line: str) -> int:
+    """Index of the first character that survives normalisation, or -1 when there is none."""
+    step = PREFIX_CHARS
+    for start in range(0, len(line), step):
+        chunk = line[start : start + step]
+        if normalize(chunk):
+            return start + next(i for i, c in enumerate(chunk) if normalize(c))
+    return -1
+
+
 def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
     """The sparse tokens of one line's own text, plus `extra` ones (e.g. HTML structure)."""
     head = normalize(line[:PREFIX_CHARS])
     if not head:
-        return ["blank"]
+        # Deep indentation or invisible marks can fill the prefix; read from the first visible text.
+        start = _first_visible(line)
+        if start < 0:
+            return ["blank"]
+        head = normalize(line[start : start + PREFIX_CHARS])
     tail = normalize(line[-SUFFIX_CHARS:]) if len(line) > PREFIX_CHARS else head
     length = len(line)
     words = head.split()

@@ -393,12 +393,6 @@ def test_cascade_is_only_a_pass_limit() -> None:
     assert once == "" and peeler.strip(once, threshold=0.5) == once
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug (stripper/features.py line_tokens): a line whose first PREFIX_CHARS characters are white space or "
-    "invisible (deep indentation from an HTML-to-text tool) is featurised as the single token 'blank', so a "
-    "whole body paragraph after 160 spaces is judged on nothing (the packaged model then removes it as "
-    "`source` with score 1.0); fix: when `head` normalises to nothing, take the head from the line's first "
-    "visible characters (`normalize(line.lstrip()[:PREFIX_CHARS])`, skipping invisible marks too)"))
 @pytest.mark.parametrize("indent", [" " * PREFIX_CHARS, "\t" * (PREFIX_CHARS + 10), "\u200f" * (PREFIX_CHARS + 1)],
                          ids=["spaces", "tabs", "rlm"])
 def test_deeply_indented_paragraph_is_read(indent: str) -> None:
