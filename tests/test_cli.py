@@ -15,19 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import CLEAN, PAGE, REPO, S1, S2
 
 import stripper
 from stripper import cli, fileio
 from stripper.cli import explain_table, judge_many, main, shorten
 from stripper.core import Line
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = REPO / "data" / "examples"
-PAGE = (EXAMPLES / "news-page.txt").read_text(encoding="utf-8")
-CLEAN = (EXAMPLES / "news-page.clean.txt").read_text(encoding="utf-8")
-
-S1 = "قال وزير النقل إن المشروع سيكتمل العام المقبل بتكلفة تبلغ مليوني دينار."
-S2 = "وأضاف أن الحافلات الجديدة ستخدم أكثر من عشرين ألف راكب يومياً في العاصمة."
 AD = "إعلان"
 CREDIT = "المصدر: وكالة الأنباء الأردنية (بترا)"
 SMALL = f"{S1}\n\n{AD}\n\n{S2}\n\n{CREDIT}\n"

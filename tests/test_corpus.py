@@ -11,19 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import CLEAN, PAGE, S1, S2
 
 import stripper
 from stripper import corpus
 from stripper.corpus import main
 from stripper.labels import JUNK_LABELS
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = REPO / "data" / "examples"
-PAGE = (EXAMPLES / "news-page.txt").read_text(encoding="utf-8")
-CLEAN = (EXAMPLES / "news-page.clean.txt").read_text(encoding="utf-8")
-
-S1 = "قال وزير النقل إن المشروع سيكتمل العام المقبل بتكلفة تبلغ مليوني دينار."
-S2 = "وأضاف أن الحافلات الجديدة ستخدم أكثر من عشرين ألف راكب يومياً في العاصمة."
 SMALL = f"{S1}\n\nإعلان\n\n{S2}\n\nالمصدر: وكالة الأنباء الأردنية (بترا)\n"
 
 RECORDS: list[dict[str, Any]] = [

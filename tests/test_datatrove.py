@@ -14,17 +14,12 @@ pytest.importorskip("datatrove", reason="datatrove is not installed: pip install
 
 from datatrove.data import Document
 from datatrove.pipeline.formatters.base import BaseFormatter
+from support import CLEAN, PAGE, S1, S2
 
 import stripper
 from stripper.integrations.datatrove import BoilerplateFormatter
 from stripper.model import ModelError
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = REPO / "data" / "examples"
-PAGE = (EXAMPLES / "news-page.txt").read_text(encoding="utf-8")
-CLEAN = (EXAMPLES / "news-page.clean.txt").read_text(encoding="utf-8")
-S1 = "قال وزير النقل إن المشروع سيكتمل العام المقبل بتكلفة تبلغ مليوني دينار."
-S2 = "وأضاف أن الحافلات الجديدة ستخدم أكثر من عشرين ألف راكب يومياً في العاصمة."
 SMALL = f"{S1}\n\nإعلان\n\n{S2}\n\nالمصدر: وكالة الأنباء الأردنية (بترا)\n"
 TEXTS = [PAGE, CLEAN, SMALL, SMALL.replace("\n", "\r\n"), f"{S1}\n\nتابعونا على تيليجرام\n", S2]
 #: A pickled step carries options only; the model itself is megabytes.
