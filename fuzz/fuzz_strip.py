@@ -21,14 +21,11 @@ saves as `crash-<sha1>` under -artifact_prefix.
 libFuzzer writes new inputs into the FIRST corpus directory, so tests/fuzz_corpus (the committed
 seeds, and regression-*.bin: the inputs of every crash found so far) goes second. The checks are
 plain functions (`check_text`, `check_html`) that need no atheris, for replaying a document by hand.
-
-Core bugs already reported (see `known_bug`) are not failures by default, so that a short CI run
-fails only on a new one; STRIPPER_FUZZ_KNOWN_BUGS=report makes them fail too.
+Every bug found so far is fixed and pinned by a regression test in tests/test_hostile.py.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -44,10 +41,6 @@ MAX_CHARS = 4096
 #: each costs several model calls (~20 ms each, whatever the size), which would halve exec/s.
 HTML_ONE_IN = 4
 THOROUGH_ONE_IN = 4
-#: STRIPPER_FUZZ_KNOWN_BUGS=report makes the target stop on the reported core bugs as well.
-KNOWN_BUGS_ENV = "STRIPPER_FUZZ_KNOWN_BUGS"
-#: Passes allowed when checking whether a failure is only the MAX_PASSES cascade.
-UNBOUNDED_PASSES = 10_000
 #: Real shapes the model must judge, so that inputs mix body and junk lines and the rebuild path
 #: (gaps, separators, endings) is exercised, not only "everything removed" or "nothing removed".
 TOKENS: tuple[str, ...] = (
@@ -101,62 +94,12 @@ def _nonblank(lines: Sequence[str]) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def known_bug(text: str, *, thorough: bool = True) -> str | None:
-    """The reported, not yet fixed core bug that explains a failure on `text`, or None.
-
-    Each is pinned by a strict xfail in tests/test_hostile.py; once the core is fixed, its entry
-    here goes too. Masked so that the CI fuzz run fails on new bugs only, not on known ones.
-    """
-    from stripper import core
-    from stripper.textlines import BOM, split_document
-
-    lines = split_document(text).lines
-    if _blank_tail(lines):
-        return "blank-tail-index-error"
-    # textlines.join_kept: a kept line starting with U+FEFF that ends up first reads as a BOM.
-    if any(line.startswith(BOM) for line in lines[1:]):
-        return "bom-exposed"
-    # core._judge_batch: MAX_PASSES stops a cascade of removals before the fixed point.
-    saved = core.MAX_PASSES
-    core.MAX_PASSES = UNBOUNDED_PASSES
-    try:
-        _check_text(text, thorough=thorough)
-    except ContractViolation:
-        return None
-    finally:
-        core.MAX_PASSES = saved
-    return "max-passes-cascade"
-
-
-def _blank_tail(lines: Sequence[str]) -> bool:
-    """features.line_tokens raises IndexError on a long line whose tail normalises to nothing."""
-    from stripper.features import PREFIX_CHARS, SUFFIX_CHARS
-    from stripper.normalize import normalize
-
-    return any(len(line) > PREFIX_CHARS and not normalize(line[-SUFFIX_CHARS:]) for line in lines)
-
-
-def _masking(mask_known: bool | None) -> bool:
-    return os.environ.get(KNOWN_BUGS_ENV, "") != "report" if mask_known is None else mask_known
-
-
-def check_text(text: str, *, thorough: bool = True, mask_known: bool | None = None) -> None:
+def check_text(text: str, *, thorough: bool = True) -> None:
     """Run `text` through strip/classify/judge_many/strip_many; raise ContractViolation on any broken rule.
 
     `thorough=False` skips the cross-checks that cost extra model calls (idempotence in a call of
     its own, strip_many batching, keep=every label); the fuzz loop runs them on a share of inputs.
-    `mask_known` (default: unless STRIPPER_FUZZ_KNOWN_BUGS=report) lets failures that `known_bug`
-    explains pass.
     """
-    try:
-        _check_text(text, thorough=thorough)
-    except (ContractViolation, IndexError):
-        if _masking(mask_known) and known_bug(text, thorough=thorough) is not None:
-            return
-        raise
-
-
-def _check_text(text: str, *, thorough: bool) -> None:
     import stripper
     from stripper.core import default_stripper
     from stripper.labels import JUNK_LABELS
@@ -212,20 +155,8 @@ def _check_text(text: str, *, thorough: bool) -> None:
                  "classify: score out of [0, 1]", text)
 
 
-def check_html(page: str | bytes, *, mask_known: bool | None = None) -> None:
+def check_html(page: str | bytes) -> None:
     """Run a page through strip_html; raise ContractViolation when its output breaks the rules."""
-    try:
-        _check_html(page)
-    except IndexError:
-        from stripper.html import html_lines
-
-        # The same features bug as in plain text, reached through an extracted line.
-        if _masking(mask_known) and _blank_tail([line.text for line in html_lines(page)]):
-            return
-        raise
-
-
-def _check_html(page: str | bytes) -> None:
     import stripper
     from stripper.labels import JUNK_LABELS
     from stripper.textlines import split_document

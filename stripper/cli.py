@@ -622,6 +622,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The reader went away (`stripper --stdout ... | head`): stop quietly.
             _silence_stdout()
             return EXIT_ERROR
+        except OSError as exc:
+            # Standard output failed (disk full behind `--stdout > file`): files are written by
+            # their own atomic path, so only the printed text is lost; say so, not "junk found".
+            _silence_stdout()
+            _write(sys.stderr, f"{PROG}: <stdout>: cannot write: {exc.strerror or exc}\n")
+            return EXIT_ERROR
     return cli.exit_status()
 
 

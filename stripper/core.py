@@ -14,14 +14,12 @@ from .decode import DEFAULT_THRESHOLD, close_end_block, context_matrix, decide, 
 from .features import line_matrix, line_tokens, line_vocabulary, shape_row
 from .labels import LABELS, check_keep
 from .model import Model, load_model, load_packaged
-from .textlines import join_kept, split_document
+from .textlines import BOM, Document, join_kept, split_document
 
 logger = logging.getLogger(__name__)
 
 #: Documents per model call in `strip_many`.
 DEFAULT_BATCH_SIZE = 256
-#: Strip passes before giving up on a fixed point; each pass only ever removes lines.
-MAX_PASSES = 6
 #: Lines up to this long have their own probabilities cached across documents: junk lines
 #: repeat across a site's pages, paragraphs rarely do.
 SHORT_LINE_CHARS = 120
@@ -55,6 +53,24 @@ def _rows(lines: Sequence[str], select: Selector | None) -> list[int]:
     """The lines the model judges: non-blank ones the selector (if any) accepts."""
     mask = select(lines) if select is not None else None
     return [i for i, line in enumerate(lines) if line.strip() and (mask is None or mask[i])]
+
+
+def _keep_inner_bom_covered(doc: Document, mask: list[bool], state: _State, position: dict[int, int]) -> None:
+    """Keep the removed line just above a first kept line that starts with U+FEFF.
+
+    Without it the output would start with that character, which reads as a BOM the input never
+    had: the kept line would lose a character. Keeping junk is the safe side of the trade.
+    """
+    if doc.bom:
+        return
+    first = next((j for j in position if mask[j]), None)
+    if first is None or not doc.lines[first].startswith(BOM):
+        return
+    above = [j for j in position if j < first and not mask[j]]
+    if above:
+        mask[above[-1]] = True
+        orig = state.origin[position[above[-1]]]
+        state.removed = [line for line in state.removed if line.number != orig + 1]
 
 
 class Line(NamedTuple):
@@ -185,6 +201,8 @@ class Stripper:
 
     def classify(self, text: str, *, threshold: float | None = None) -> list[Line]:
         """Label every line of `text`; blank lines get label None."""
+        if not isinstance(text, str):
+            raise TypeError(f"classify expects str, got {type(text).__name__}")
         doc = split_document(text)
         rows = [i for i in range(len(doc.lines)) if not doc.blank(i)]
         (proba,) = self.document_probabilities([[doc.lines[i] for i in rows]])
@@ -248,9 +266,9 @@ class Stripper:
             states.append(_State(doc.lines, text, [i for i in range(len(doc.lines)) if not doc.blank(i)]))
         pending = [k for k, state in enumerate(states) if state.text.strip()]
         cache: dict[str, np.ndarray] = {}
-        for _ in range(MAX_PASSES):
-            if not pending:
-                break
+        # Each pass removes at least one line of every document still pending, so this ends; a
+        # fixed pass limit would return text that a second strip changes (not idempotent).
+        while pending:
             docs = [split_document(states[k].text) for k in pending]
             rows = [_rows(doc.lines, picks[k]) for k, doc in zip(pending, docs)]
             line_lists = [[doc.lines[j] for j in r] for doc, r in zip(docs, rows)]
@@ -267,6 +285,7 @@ class Stripper:
                         mask[j] = False
                         orig = state.origin[position[j]]
                         state.removed.append(Line(orig + 1, state.original[orig], label, round(float(score), 4)))
+                _keep_inner_bom_covered(doc, mask, state, position)
                 if not all(mask):
                     state.text = join_kept(doc, mask)
                     state.origin = [state.origin[position[j]] for j in position if mask[j]]

@@ -96,7 +96,8 @@ def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
         if start < 0:
             return ["blank"]
         head = normalize(line[start : start + PREFIX_CHARS])
-    tail = normalize(line[-SUFFIX_CHARS:]) if len(line) > PREFIX_CHARS else head
+    # A long line can end in decoration that normalises to nothing (spaces, tatweel, RLM).
+    tail = (normalize(line[-SUFFIX_CHARS:]) if len(line) > PREFIX_CHARS else "") or head
     length = len(line)
     words = head.split()
     n_words = len(words) if length <= PREFIX_CHARS else max(len(words), line.count(" ") + 1)

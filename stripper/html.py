@@ -203,7 +203,9 @@ def _key(text: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", text).strip()
+    # An invisible U+FEFF opening a paragraph would read as a BOM once it starts the output.
+    return text.lstrip("\ufeff").strip() if text.startswith("\ufeff") else text
 
 
 def page_units(root: etree._Element) -> list[TextUnit]:

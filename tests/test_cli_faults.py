@@ -257,10 +257,6 @@ def test_real_file_size_limit_during_an_in_place_fix(run_dir: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
-@pytest.mark.xfail(strict=True, reason=(
-    "stripper/cli.py: an OSError writing standard output (disk full behind `--stdout > file`) escapes main() as a "
-    "traceback with exit status 1, which the CLI documents as 'junk found'; main() should catch OSError like it "
-    "catches BrokenPipeError, report 'stripper: <stdout>: cannot write: no space left on device' and return 2"))
 def test_stdout_on_a_full_disk(run_dir: Path) -> None:
     with open("/dev/full", "wb") as full:
         result = _run_cli(["--stdout", str(run_dir / FAILING)], stdout=full, stderr=subprocess.PIPE)

@@ -5,28 +5,23 @@ mixes (lone CR included), plus the regressions found by fuzzing (fuzz/fuzz_strip
 Properties (on the real packaged model): no exception; the output's lines are the input's lines
 minus the ones `judge_many` reports removed, in order, each with its own ending; BOM and final
 newline kept; `strip` is idempotent; `strip_many` and `judge_many` agree with `strip`; `classify`
-has one entry per input line. Two core bugs that the generator would hit are excluded from the
-properties by `_known_bug` and pinned instead by strict-xfail regression tests below, so that the
-properties stay meaningful (and green) until the core is fixed.
+has one entry per input line. The bugs the fuzzer found are fixed and pinned by the regression
+tests at the end.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stripper
-from stripper import core
 from stripper.features import PREFIX_CHARS, SUFFIX_CHARS, line_tokens
 from stripper.labels import JUNK_LABELS, LABELS
-from stripper.normalize import normalize
 from stripper.textlines import BOM, split_document
 
 # ---------------------------------------------------------------------------------------------
@@ -76,44 +71,6 @@ PROPS = settings(max_examples=EXAMPLES, deadline=None,
 
 
 # ---------------------------------------------------------------------------------------------
-# Known core bugs, excluded from the properties and pinned by the strict xfails further down.
-
-#: A fixed point far beyond any real document's need: each pass removes at least one line.
-UNBOUNDED_PASSES = 10_000
-
-
-@contextlib.contextmanager
-def _passes(limit: int) -> Iterator[None]:
-    saved = core.MAX_PASSES
-    core.MAX_PASSES = limit
-    try:
-        yield
-    finally:
-        core.MAX_PASSES = saved
-
-
-def _blank_tail_crash(text: str) -> bool:
-    """Bug 1: a line over PREFIX_CHARS whose last SUFFIX_CHARS characters normalise to nothing."""
-    return any(len(x) > PREFIX_CHARS and not normalize(x[-SUFFIX_CHARS:]) for x in split_document(text).lines)
-
-
-def _cascade_beyond_max_passes(model: stripper.Stripper, text: str) -> bool:
-    """Bug 2: strip stops after MAX_PASSES although removals still cascade, so it is not idempotent."""
-    with _passes(UNBOUNDED_PASSES):
-        fixed = model.strip(text)
-    return model.strip(text) != fixed
-
-
-def _bom_exposed(text: str) -> bool:
-    """Bug 3: a line (not the first) starting with U+FEFF reads as a BOM once the lines above it go."""
-    return any(line.startswith(BOM) for line in split_document(text).lines[1:])
-
-
-def _known_bug(text: str) -> bool:
-    return _blank_tail_crash(text) or _bom_exposed(text)
-
-
-# ---------------------------------------------------------------------------------------------
 # Properties.
 
 
@@ -154,18 +111,14 @@ def model() -> stripper.Stripper:
 @PROPS
 @given(documents)
 def test_contract_on_hostile_documents(model: stripper.Stripper, text: str) -> None:
-    assume(not _known_bug(text))
     _check_contract(model, text)
 
 
 @PROPS
 @given(documents, documents)
 def test_idempotent_and_batches_agree(model: stripper.Stripper, text: str, other: str) -> None:
-    assume(not _known_bug(text) and not _known_bug(other))
     out, out_other = model.strip(text), model.strip(other)
     again = model.strip(out)
-    if again != out:
-        assume(not _cascade_beyond_max_passes(model, text))
     assert again == out
     assert list(model.strip_many([text, other, out, text], batch_size=3)) == [out, out_other, out, out]
     assert [v.text for v in model.judge_many([other, text])] == [out_other, out]
@@ -175,7 +128,6 @@ def test_idempotent_and_batches_agree(model: stripper.Stripper, text: str, other
 @PROPS
 @given(documents)
 def test_classify_one_entry_per_line(model: stripper.Stripper, text: str) -> None:
-    assume(not _known_bug(text))
     lines = model.classify(text)
     doc = split_document(text)
     assert [line.text for line in lines] == doc.lines
@@ -228,9 +180,6 @@ def test_strip_refuses_what_is_not_text(model: stripper.Stripper) -> None:
             model.strip(value)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, raises=(AttributeError, TypeError), reason=(
-    "stripper/core.py: classify() does not check its argument like strip() does; classify(None) raises "
-    "AttributeError and classify(b'..') a TypeError about startswith; check isinstance(text, str) first"))
 def test_classify_refuses_what_is_not_text(model: stripper.Stripper) -> None:
     for value in (b"bytes", None):
         with pytest.raises(TypeError, match="str"):
@@ -266,9 +215,7 @@ def test_strip_html_survives_hostile_pages(name: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Regressions found by the fuzzer. Strict xfails: each names the core fix; once it is made the
-# test passes, strict turns that into a failure, and the marker (and the `_known_bug` exclusion
-# above) must go.
+# Regressions found by the fuzzer (or by reading the code it led to), each fixed.
 
 BLANK_TAILS = {
     "spaces": " " * SUFFIX_CHARS,
@@ -280,11 +227,6 @@ BLANK_TAILS = {
 }
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=(
-    "core bug found by fuzzing (stripper/features.py line_tokens): a line longer than PREFIX_CHARS whose last "
-    "SUFFIX_CHARS characters normalise to nothing (trailing spaces, NBSP, tatweel, RLM...) makes `tail` empty "
-    "and `tail[-1]` raises IndexError, so strip/classify/strip_many crash on the whole batch; fix: "
-    "`tail = (normalize(line[-SUFFIX_CHARS:]) if len(line) > PREFIX_CHARS else '') or head`"))
 @pytest.mark.parametrize("tail", sorted(BLANK_TAILS))
 def test_long_line_with_a_blank_tail(model: stripper.Stripper, tail: str) -> None:
     text = f"{BODY_LINES[0]} {BODY_LINES[1]}{BLANK_TAILS[tail]}\n\nإعلان\n"
@@ -294,18 +236,15 @@ def test_long_line_with_a_blank_tail(model: stripper.Stripper, tail: str) -> Non
 
 #: A paragraph over PREFIX_CHARS followed by SUFFIX_CHARS of tatweel: decoration, not content.
 BLANK_TAIL_PARAGRAPH = f"{BODY_LINES[0]} {BODY_LINES[1]}" + "ـ" * SUFFIX_CHARS
-BLANK_TAIL_REASON = ("the same features bug seen from {}: one such line aborts the whole call "
-                     "(IndexError), so one record stops a corpus run of any size")
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=BLANK_TAIL_REASON.format("strip_html"))
+
 def test_blank_tail_paragraph_in_a_page() -> None:
     page = (f"<html><body><article><h1>{BODY_LINES[2]}</h1><p>{BLANK_TAIL_PARAGRAPH}</p><p>{BODY_LINES[1]}</p>"
             "</article></body></html>")
     assert "الحافلات" in stripper.strip_html(page)
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=BLANK_TAIL_REASON.format("`stripper corpus`"))
 def test_blank_tail_record_in_a_corpus(tmp_path: Path) -> None:
     from stripper import corpus
 
@@ -336,17 +275,23 @@ class _FirstLineJunk(stripper.Stripper):
         return out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "contract bug found by fuzzing (stripper/textlines.py join_kept): when the lines above a kept line that "
-    "starts with U+FEFF are removed (typically two BOM files concatenated), the output starts with U+FEFF, "
-    "which split_document then reads as a BOM the input never had: the output gains a BOM and its first line "
-    "loses a character. No byte-exact fix inside join_kept; the decision is in core: e.g. keep the nearest "
-    "removed line above such a line, or split a document at an inner BOM"))
 def test_inner_bom_does_not_become_the_document_bom() -> None:
     text = f"إعلان\n\n{BOM}{BODY_LINES[0]}\n"
-    out = _FirstLineJunk().strip(text, threshold=0.5)
-    assert out.startswith(BOM) == text.startswith(BOM)
-    assert split_document(out).lines[0] == f"{BOM}{BODY_LINES[0]}"
+    model = _FirstLineJunk()
+    out = model.strip(text, threshold=0.5)
+    # The removed line above is kept instead: junk kept is the safe side, a mangled body line is not.
+    assert not out.startswith(BOM)
+    assert split_document(out).lines == ["إعلان", "", f"{BOM}{BODY_LINES[0]}"]
+    assert model.strip(out, threshold=0.5) == out
+    assert model.judge_many([text], threshold=0.5)[0].removed == []
+
+
+def test_inner_bom_does_not_become_the_bom_of_a_page_text() -> None:
+    from stripper.html import strip_html as strip_page
+
+    page = f"<html><body><article><p>إعلان</p><p>{BOM}{BODY_LINES[0]}</p><p>{BODY_LINES[1]}</p></article></body></html>"
+    out = strip_page(page, model=_FirstLineJunk(), threshold=0.5)
+    assert out and not out.startswith(BOM)
 
 
 class _Peeler(stripper.Stripper):
@@ -373,24 +318,11 @@ class _Peeler(stripper.Stripper):
         return out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug found by fuzzing (stripper/core.py _judge_batch): passes stop at MAX_PASSES=6 while removals "
-    "still cascade, so strip(strip(x)) != strip(x); fix: repeat passes until no document changes (each pass "
-    "removes at least one line, so it ends), or keep a bound but guarantee a fixed point"))
 def test_idempotent_when_removals_cascade() -> None:
     peeler = _Peeler()
-    text = "".join(f"{BODY_LINES[i % 2]} {i}\n" for i in range(core.MAX_PASSES + 4))
+    text = "".join(f"{BODY_LINES[i % 2]} {i}\n" for i in range(12))
     once = peeler.strip(text, threshold=0.5)
     assert peeler.strip(once, threshold=0.5) == once
-
-
-def test_cascade_is_only_a_pass_limit() -> None:
-    # The same stand-in with no pass limit reaches its fixed point in one call: the bug is the limit.
-    peeler = _Peeler()
-    text = "".join(f"{BODY_LINES[i % 2]} {i}\n" for i in range(core.MAX_PASSES + 4))
-    with _passes(UNBOUNDED_PASSES):
-        once = peeler.strip(text, threshold=0.5)
-    assert once == "" and peeler.strip(once, threshold=0.5) == once
 
 
 @pytest.mark.parametrize("indent", [" " * PREFIX_CHARS, "\t" * (PREFIX_CHARS + 10), "\u200f" * (PREFIX_CHARS + 1)],
