@@ -11,7 +11,9 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .decode import DEFAULT_THRESHOLD, close_end_block, context_matrix, decide, gate_surface, text_context
-from .features import line_matrix, line_tokens, line_vocabulary, shape_row
+from .features import LineFacts, line_facts, line_matrix
+from .forest import Forest
+from .forest import predict_proba as forest_proba
 from .labels import LABELS, check_keep
 from .model import Model, load_model, load_packaged
 from .textlines import BOM, Document, join_kept, split_document
@@ -20,6 +22,12 @@ logger = logging.getLogger(__name__)
 
 #: Documents per model call in `strip_many`.
 DEFAULT_BATCH_SIZE = 256
+#: Documents with at most this many non-blank lines are judged until nothing moves, which is what
+#: makes strip(strip(x)) == strip(x); far beyond any article (a long one has a few hundred).
+FIXPOINT_MAX_LINES = 5_000
+#: Passes for longer documents (a million one-word lines can cascade for hundreds of passes):
+#: their time stays linear in their size, and idempotence is not promised for them.
+MAX_PASSES = 6
 #: Lines up to this long have their own probabilities cached across documents: junk lines
 #: repeat across a site's pages, paragraphs rarely do.
 SHORT_LINE_CHARS = 120
@@ -94,10 +102,10 @@ def _one_thread() -> object:
     return _threads.limit(limits=1, user_api="openmp")
 
 
-def _full_proba(estimator: object, X: object) -> np.ndarray:
+def _full_proba(estimator: object, X: np.ndarray, forest: Forest | None = None) -> np.ndarray:
     """predict_proba with one column per label, in LABELS order, even if a class was unseen."""
     with _one_thread():  # type: ignore[attr-defined]
-        raw = estimator.predict_proba(X)  # type: ignore[attr-defined]
+        raw = forest_proba(estimator, forest, X)
     classes = list(estimator.classes_)  # type: ignore[attr-defined]
     if classes == list(range(len(LABELS))):
         return raw
@@ -114,8 +122,9 @@ class Stripper:
         self._model: Model | None = None
         self._model_path: Path | None = None
         self._trusted = trusted
-        self._short_lines: dict[str, np.ndarray] = {}
+        self._short_lines: dict[str, tuple[np.ndarray, LineFacts]] = {}
         self._weights: tuple[object, np.ndarray, np.ndarray] | None = None
+        self._forest: tuple[object, Forest | None] | None = None
         # Only a model handed over as an object travels with a pickled Stripper.
         self._lazy = not isinstance(model, Model)
         if isinstance(model, Model):
@@ -133,6 +142,7 @@ class Stripper:
             state["_model"] = None
         state["_short_lines"] = {}
         state["_weights"] = None
+        state["_forest"] = None
         return state
 
     @property
@@ -148,10 +158,13 @@ class Stripper:
 
     def line_probabilities(self, lines: Sequence[str], extras: Sequence[Sequence[str]] | None = None) -> np.ndarray:
         """Each line's own label probabilities (no context), one row per line."""
-        if not lines:
+        facts = [line_facts(line, extras[i] if extras else ()) for i, line in enumerate(lines)]
+        return self._facts_proba(facts)
+
+    def _facts_proba(self, facts: Sequence[LineFacts]) -> np.ndarray:
+        if not facts:
             return np.zeros((0, len(LABELS)))
-        tokens = [line_tokens(line, extras[i] if extras else ()) for i, line in enumerate(lines)]
-        return self._line_proba(line_matrix(tokens))
+        return self._line_proba(line_matrix([f.tokens for f in facts]))
 
     def _line_proba(self, X: object) -> np.ndarray:
         """The line model's probabilities, as its predict_proba computes them (one-vs-rest
@@ -160,7 +173,9 @@ class Stripper:
         if self._weights is None or self._weights[0] is not line_model:
             self._weights = (line_model, np.ascontiguousarray(line_model.coef_.T), line_model.intercept_)
         _, weights, intercept = self._weights
-        scores = np.asarray(X @ weights) + intercept  # type: ignore[operator]
+        # The weights are float32: a float64 X would make scipy convert the whole weight matrix
+        # (2**18 rows) on every call, which costs more than the product itself on a short page.
+        scores = np.asarray(X.astype(weights.dtype, copy=False) @ weights, dtype=float) + intercept  # type: ignore[attr-defined]
         proba = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
         proba /= proba.sum(axis=1, keepdims=True)
         out = np.zeros((proba.shape[0], len(LABELS)))
@@ -172,24 +187,42 @@ class Stripper:
         docs: Sequence[Sequence[str]],
         extras: Sequence[Sequence[Sequence[str]]] | None = None,
         own: np.ndarray | None = None,
+        facts: Sequence[LineFacts] | None = None,
     ) -> list[np.ndarray]:
-        """Final label probabilities for the non-blank lines of each document, in one model call."""
-        flat = [line for doc in docs for line in doc]
+        """Final label probabilities for the non-blank lines of each document, in one model call.
+
+        `own` and `facts`, when given, are the lines' own probabilities and facts already computed
+        (one per line of the documents laid end to end), so that repeated passes do not redo them.
+        """
         lengths = [len(doc) for doc in docs]
-        if not flat:
+        if not sum(lengths):
             return [np.zeros((0, len(LABELS))) for _ in docs]
-        flat_extras = [e for doc in extras for e in doc] if extras else None
-        proba = own if own is not None else self.line_probabilities(flat, flat_extras)
-        shapes = np.array([shape_row(line) for line in flat])
-        text = text_context([line_vocabulary(line) for line in flat], lengths)
+        if facts is None:
+            flat_extras = [e for doc in extras for e in doc] if extras else None
+            facts = [line_facts(line, flat_extras[i] if flat_extras else ())
+                     for i, line in enumerate(line for doc in docs for line in doc)]
+        proba = own if own is not None else self._facts_proba(facts)
+        shapes = np.array([f.shape for f in facts])
+        text = text_context([f.vocab for f in facts], lengths)
         ctx = context_matrix(proba, shapes, lengths, text)
-        final = _full_proba(self.model.context_model, ctx)
+        final = _full_proba(self.model.context_model, ctx, self._context_forest())
         threshold = self.model.threshold or DEFAULT_THRESHOLD
         bounds = np.cumsum(lengths)[:-1]
         return [
             close_end_block(gate_surface(f, o, s), s, threshold)
             for f, o, s in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds))
         ]
+
+    def _context_forest(self) -> Forest | None:
+        """The context model's trees as flat arrays (built once per model), None if it has none."""
+        context_model = self.model.context_model
+        if self._forest is None or self._forest[0] is not context_model:
+            try:
+                forest: Forest | None = Forest(context_model)
+            except (AttributeError, ValueError):
+                forest = None  # not a HistGradientBoostingClassifier: its own predict_proba serves
+            self._forest = (context_model, forest)
+        return self._forest[1]
 
     def resolve_threshold(self, threshold: float | None) -> float:
         """The threshold to use: `threshold` checked to be in (0, 1], else the model's default."""
@@ -265,15 +298,16 @@ class Stripper:
             doc = split_document(text)
             states.append(_State(doc.lines, text, [i for i in range(len(doc.lines)) if not doc.blank(i)]))
         pending = [k for k, state in enumerate(states) if state.text.strip()]
-        cache: dict[str, np.ndarray] = {}
-        # Each pass removes at least one line of every document still pending, so this ends; a
-        # fixed pass limit would return text that a second strip changes (not idempotent).
+        cache: dict[str, tuple[np.ndarray, LineFacts]] = {}
+        # Each pass removes at least one line of every document still pending, so this ends.
+        passes = 0
         while pending:
+            passes += 1
             docs = [split_document(states[k].text) for k in pending]
             rows = [_rows(doc.lines, picks[k]) for k, doc in zip(pending, docs)]
             line_lists = [[doc.lines[j] for j in r] for doc, r in zip(docs, rows)]
-            own = self._cached_line_probabilities(line_lists, cache)
-            probas = self.document_probabilities(line_lists, own=own)
+            own, facts = self._cached_lines(line_lists, cache)
+            probas = self.document_probabilities(line_lists, own=own, facts=facts)
             still: list[int] = []
             for k, doc, r, proba in zip(pending, docs, rows, probas):
                 state = states[k]
@@ -290,9 +324,8 @@ class Stripper:
                     state.text = join_kept(doc, mask)
                     state.origin = [state.origin[position[j]] for j in position if mask[j]]
                     still.append(k)
-            # A document that lost lines is judged again in its new context until nothing moves,
-            # which is what makes strip(strip(x)) == strip(x).
-            pending = still
+            # A document that lost lines is judged again in its new context until nothing moves.
+            pending = [k for k in still if passes < MAX_PASSES or len(states[k].origin) <= FIXPOINT_MAX_LINES]
         out = []
         for k, state in enumerate(states):
             left = _rows(split_document(state.text).lines, picks[k])
@@ -300,21 +333,26 @@ class Stripper:
             out.append(Verdict(state.text, removed, bool(removed) and not left))
         return out
 
-    def _cached_line_probabilities(self, line_lists: list[list[str]], cache: dict[str, np.ndarray]) -> np.ndarray:
+    def _cached_lines(self, line_lists: list[list[str]],
+                      cache: dict[str, tuple[np.ndarray, LineFacts]]) -> tuple[np.ndarray, list[LineFacts]]:
+        """Own probabilities and facts of every line, each distinct line computed once per batch
+        (and short ones once per process: junk lines repeat across a site's pages)."""
         flat = [line for lines in line_lists for line in lines]
         shared = self._short_lines
+        if len(shared) > SHORT_LINE_CACHE:
+            shared.clear()  # bounded memory: a full cache simply starts again
         missing = list(dict.fromkeys(line for line in flat if line not in cache and line not in shared))
         if missing:
-            if len(shared) > SHORT_LINE_CACHE:
-                shared.clear()  # bounded memory: a full cache simply starts again
-            for line, row in zip(missing, self.line_probabilities(missing)):
-                (shared if len(line) <= SHORT_LINE_CHARS else cache)[line] = row
-        for line in flat:
-            if line not in cache:
-                cache[line] = shared[line]
+            facts = [line_facts(line) for line in missing]
+            for line, fact, row in zip(missing, facts, self._facts_proba(facts)):
+                # The tokens are spent once hashed; keeping them would triple the cache's memory.
+                (shared if len(line) <= SHORT_LINE_CHARS else cache)[line] = (row, fact._replace(tokens=[]))
+        entries = [cache.get(line) or shared[line] for line in flat]
+        for line, entry in zip(flat, entries):
+            cache[line] = entry
         if not flat:
-            return np.zeros((0, len(LABELS)))
-        return np.array([cache[line] for line in flat])
+            return np.zeros((0, len(LABELS))), []
+        return np.array([e[0] for e in entries]), [e[1] for e in entries]
 
 
 _default: Stripper | None = None

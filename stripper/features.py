@@ -7,11 +7,12 @@ character class run.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
 
@@ -28,6 +29,8 @@ PREFIX_CHARS = 160
 SUFFIX_CHARS = 40
 #: How many leading tokens become word features.
 PREFIX_TOKENS = 10
+#: How many leading character trigrams become features.
+TRIGRAMS = 20
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _URL = re.compile(r"https?://|www\.|\.com\b|\.net\b|\.org\b")
@@ -36,6 +39,16 @@ _HASHTAG = re.compile(r"#\w")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+#: How many leading characters of a line feed its vocabulary (topic overlap in context).
+VOCAB_CHARS = 400
+#: Function words that say nothing about a story's topic.
+STOPWORDS = frozenset(
+    "في من على الي عن ان مع هذا هذه التي الذي الذين كان كانت قال قالت وقال وقالت ذلك تلك بين بعد قبل عند "
+    "حتي كما لكن او ثم اذا اي كل غير عدد خلال حيث وفي ومن وعلي الا لم لن ما لا هو هي هم انه انها وان "
+    "اليوم امس العام وكان فيما منذ ضد لدي لها له لهم بها به عليه عليها الذي".split()
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 _SYMBOL = re.compile("[\u2190-\U0010ffff]")
 # Counting character classes through one C-level translate is ten times faster than a loop:
@@ -87,45 +100,73 @@ def _first_visible(line: str) -> int:
     return -1
 
 
+class LineFacts(NamedTuple):
+    """What the models read of one line on its own, computed once per distinct line."""
+
+    tokens: list[str]
+    shape: tuple[float, float, float, float]
+    vocab: frozenset[str]
+
+
+def _read_head(line: str) -> str:
+    """The normalised first VOCAB_CHARS of a line, from its first visible character; "" if none."""
+    norm = normalize(line[:VOCAB_CHARS])
+    if norm:
+        return norm
+    # Deep indentation or invisible marks can fill the prefix; read from the first visible text.
+    start = _first_visible(line)
+    return normalize(line[start : start + VOCAB_CHARS]) if start >= 0 else ""
+
+
+def line_facts(line: str, extra: Iterable[str] = ()) -> LineFacts:
+    """Tokens, shape row and vocabulary of one line, normalising its text once."""
+    norm = _read_head(line)
+    stripped = line.strip()
+    if not norm or not stripped:
+        return LineFacts(["blank"], (0.0, 0.0, 0.0, 0.0), frozenset())
+    shape = (
+        math.log1p(len(stripped)),
+        math.log1p(stripped.count(" ") + 1),
+        1.0 if norm[0] in (BULLET, "-", "*") else 0.0,
+        1.0 if stripped.endswith((":", "：")) else 0.0,
+    )
+    vocab = frozenset(w for w in _WORD.findall(norm) if w not in STOPWORDS)
+    return LineFacts(_tokens(line, norm[:PREFIX_CHARS], extra), shape, vocab)
+
+
 def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
     """The sparse tokens of one line's own text, plus `extra` ones (e.g. HTML structure)."""
-    head = normalize(line[:PREFIX_CHARS])
-    if not head:
-        # Deep indentation or invisible marks can fill the prefix; read from the first visible text.
-        start = _first_visible(line)
-        if start < 0:
-            return ["blank"]
-        head = normalize(line[start : start + PREFIX_CHARS])
-    # A long line can end in decoration that normalises to nothing (spaces, tatweel, RLM).
-    tail = (normalize(line[-SUFFIX_CHARS:]) if len(line) > PREFIX_CHARS else "") or head
+    return line_facts(line, extra).tokens
+
+
+def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
     length = len(line)
+    # A long line can end in decoration that normalises to nothing (spaces, tatweel, RLM).
+    tail = (normalize(line[-SUFFIX_CHARS:]) if length > PREFIX_CHARS else "") or head
     words = head.split()
     n_words = len(words) if length <= PREFIX_CHARS else max(len(words), line.count(" ") + 1)
     tokens = _TOKEN.findall(head)
+    first, last = _char_class(head[0]), _char_class(tail[-1])
     out = [
         f"len={_bucket(length, _LEN_EDGES)}",
         f"nw={_bucket(n_words, _WORD_EDGES)}",
-        f"first={_char_class(head[0])}",
-        f"last={_char_class(tail[-1])}",
-        f"firstlast={_char_class(head[0])}|{_char_class(tail[-1])}",
+        "first=" + first,
+        "last=" + last,
+        f"firstlast={first}|{last}",
     ]
     lead = tokens[:PREFIX_TOKENS]
-    out.extend("w=" + t for t in lead)
+    out.extend(["w=" + t for t in lead])
     if lead:
         out.append("w0=" + lead[0])
     if len(lead) > 1:
         out.append("w01=" + lead[0] + " " + lead[1])
-    out.extend("b=" + a + " " + b for a, b in zip(lead, lead[1:6]))
-    tail_tokens = _TOKEN.findall(tail)[-3:]
-    out.extend("t=" + t for t in tail_tokens)
+    out.extend(["b=" + a + " " + b for a, b in zip(lead, lead[1:6])])
+    out.extend(["t=" + t for t in _TOKEN.findall(tail)[-3:]])
     short = length <= 60
     if short:
-        out.extend("s=" + t for t in lead)
+        out.extend(["s=" + t for t in lead])
         out.append("whole=" + head[:60])
-    for i in range(len(head) - 2):
-        if i >= 20:
-            break
-        out.append("c3=" + head[i : i + 3])
+    out.extend(["c3=" + head[i : i + 3] for i in range(min(TRIGRAMS, len(head) - 2))])
 
     sample = head if length <= PREFIX_CHARS else head + " " + tail
     n = len(sample)
@@ -137,14 +178,15 @@ def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
         out.append("emoji")
     if _URL.search(sample):
         out.append("url")
-    if _HANDLE.search(sample):
+    if "@" in sample and _HANDLE.search(sample):
         out.append("handle")
-    hashtags = len(_HASHTAG.findall(sample))
-    if hashtags:
-        out.append(f"hashtags={min(hashtags, 4)}")
+    if "#" in sample:
+        hashtags = len(_HASHTAG.findall(sample))
+        if hashtags:
+            out.append(f"hashtags={min(hashtags, 4)}")
     if "|" in sample:
         out.append("pipe")
-    if _CLOCK.search(sample):
+    if ":" in sample and _CLOCK.search(sample):
         out.append("clock")
     if _DATE.search(sample):
         out.append("date")
@@ -182,29 +224,9 @@ def line_matrix(token_lists: Iterable[list[str]]) -> sparse.csr_matrix:
 
 def shape_row(line: str) -> tuple[float, float, float, float]:
     """Dense per-line numbers the context model uses: log length, log words, bullet, colon end."""
-    stripped = line.strip()
-    if not stripped:
-        return (0.0, 0.0, 0.0, 0.0)
-    head = normalize(stripped[:8])
-    return (
-        float(np.log1p(len(stripped))),
-        float(np.log1p(stripped.count(" ") + 1)),
-        1.0 if head[:1] in (BULLET, "-", "*") else 0.0,
-        1.0 if stripped.endswith((":", "：")) else 0.0,
-    )
-
-
-#: How many leading characters of a line feed its vocabulary (topic overlap in context).
-VOCAB_CHARS = 400
-#: Function words that say nothing about a story's topic.
-STOPWORDS = frozenset(
-    "في من على الي عن ان مع هذا هذه التي الذي الذين كان كانت قال قالت وقال وقالت ذلك تلك بين بعد قبل عند "
-    "حتي كما لكن او ثم اذا اي كل غير عدد خلال حيث وفي ومن وعلي الا لم لن ما لا هو هي هم انه انها وان "
-    "اليوم امس العام وكان فيما منذ ضد لدي لها له لهم بها به عليه عليها الذي".split()
-)
-_WORD = re.compile(r"[^\W\d_]{3,}")
+    return line_facts(line).shape
 
 
 def line_vocabulary(line: str) -> frozenset[str]:
     """The topical words of a line (normalised, 3+ letters, no function words), from its head."""
-    return frozenset(w for w in _WORD.findall(normalize(line[:VOCAB_CHARS])) if w not in STOPWORDS)
+    return line_facts(line).vocab

@@ -262,7 +262,8 @@ class _FirstLineJunk(stripper.Stripper):
         """No own-line evidence at all."""
         return np.zeros((len(lines), len(LABELS)))  # type: ignore[arg-type]
 
-    def document_probabilities(self, docs: object, extras: object = None, own: object = None) -> list[np.ndarray]:
+    def document_probabilities(self, docs: object, extras: object = None, own: object = None,
+                               facts: object = None) -> list[np.ndarray]:
         """Body everywhere but the first line, which is an ad."""
         out = []
         for doc in docs:  # type: ignore[attr-defined]
@@ -305,7 +306,8 @@ class _Peeler(stripper.Stripper):
         """No own-line evidence at all."""
         return np.zeros((len(lines), len(LABELS)))  # type: ignore[arg-type]
 
-    def document_probabilities(self, docs: object, extras: object = None, own: object = None) -> list[np.ndarray]:
+    def document_probabilities(self, docs: object, extras: object = None, own: object = None,
+                               facts: object = None) -> list[np.ndarray]:
         """Body everywhere but the last line, which is an ad."""
         out = []
         for doc in docs:  # type: ignore[attr-defined]
@@ -329,3 +331,13 @@ def test_idempotent_when_removals_cascade() -> None:
                          ids=["spaces", "tabs", "rlm"])
 def test_deeply_indented_paragraph_is_read(indent: str) -> None:
     assert line_tokens(indent + BODY_LINES[0]) != ["blank"]
+
+
+def test_passes_are_bounded_on_huge_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past FIXPOINT_MAX_LINES a cascade stops after MAX_PASSES, so time stays linear in size.
+    from stripper import core
+
+    monkeypatch.setattr(core, "FIXPOINT_MAX_LINES", 10)
+    text = "".join(f"{BODY_LINES[i % 2]} {i}\n" for i in range(30))
+    (verdict,) = _Peeler().judge_many([text], threshold=0.5)
+    assert len(verdict.removed) == core.MAX_PASSES

@@ -11,6 +11,7 @@ from .corpora import Article, corpora_dir, corpus_files, read_articles, source_n
 from .documents import LabelledDoc, project_documents
 from .inventory import by_style, load_inventory
 from .splits import N_FOLDS, source_folds, style_fold
+from .structure import HTML_SHARE, doc_tokens
 
 #: Real articles sampled from each corpus source.
 ARTICLES_PER_SOURCE = 700
@@ -73,6 +74,16 @@ def training_docs(sources: Sources, seed: int, n_docs: int = TRAIN_DOCS,
     return docs + hand * HAND_REPEAT
 
 
+def structure_extras(docs: list[LabelledDoc], seed: int,
+                     share: float = HTML_SHARE) -> dict[str, list[tuple[str, ...]]]:
+    """Synthetic HTML `h:` tokens for a `share` of the composed pages, keyed by page id.
+
+    Trained with and without them, one model reads plain text and strip_html's lines alike.
+    """
+    rng = random.Random(f"structure-{seed}")
+    return {d.id: doc_tokens(d, rng) for d in docs if d.id.startswith("composed-") and rng.random() < share}
+
+
 def test_docs(sources: Sources, fold: int, seed: int, n_docs: int = FOLD_TEST_DOCS) -> list[LabelledDoc]:
     """Test pages of one fold: only that fold's styles and sources, never seen in its training."""
     sfold = sources.style_folds()
@@ -95,4 +106,5 @@ def clean_articles(sources: Sources, fold: int, limit: int = 300) -> list[Labell
     return out
 
 
-__all__ = ["N_FOLDS", "Sources", "clean_articles", "compose_for", "load_sources", "test_docs", "training_docs"]
+__all__ = ["N_FOLDS", "Sources", "clean_articles", "compose_for", "load_sources", "structure_extras", "test_docs",
+           "training_docs"]

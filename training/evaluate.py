@@ -25,7 +25,16 @@ from stripper.metrics import line_metrics
 from stripper.textlines import join_kept, split_document
 
 from .baselines import BASELINES
-from .dataset import FOLD_TEST_DOCS, FOLD_TRAIN_DOCS, Sources, clean_articles, load_sources, test_docs, training_docs
+from .dataset import (
+    FOLD_TEST_DOCS,
+    FOLD_TRAIN_DOCS,
+    Sources,
+    clean_articles,
+    load_sources,
+    structure_extras,
+    test_docs,
+    training_docs,
+)
 from .documents import REPO, SHARED, seed_documents
 from .report import write_reports
 from .splits import N_FOLDS
@@ -84,7 +93,7 @@ def cross_validate(sources: Sources, folds: int = N_FOLDS, baselines: bool = Tru
     for fold in range(folds):
         started = time.time()
         train = training_docs(sources, seed=seed + fold, n_docs=train_docs, exclude_fold=fold)
-        model = fit(Prepared(train), seed=seed)
+        model = fit(Prepared(train, extras=structure_extras(train, seed + fold)), seed=seed)
         stripper = Stripper(model)
         test = test_docs(sources, fold, seed=seed, n_docs=test_docs_n)
         parts = {

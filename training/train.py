@@ -18,7 +18,7 @@ import sklearn
 
 from stripper.learn import Prepared, fit
 
-from .dataset import TRAIN_DOCS, load_sources, training_docs
+from .dataset import TRAIN_DOCS, load_sources, structure_extras, training_docs
 from .package import CARD, package
 
 logger = logging.getLogger("training.train")
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sources = load_sources(args.corpora, seed=args.seed)
     docs = training_docs(sources, seed=args.seed, n_docs=args.docs)
     logger.info("composed %d training pages", len(docs))
-    model = fit(Prepared(docs), seed=args.seed)
+    model = fit(Prepared(docs, extras=structure_extras(docs, args.seed)), seed=args.seed)
     seconds = round(time.time() - started, 1)
     model.card = {"training_pages": len(docs), "seed": args.seed, "styles": len(sources.styles),
                   "hand_labelled": len(sources.hand), "train_seconds": seconds}

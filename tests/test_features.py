@@ -1,0 +1,89 @@
+"""Spelling normalisation and line features: what a line's own text turns into, and their bounds."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from support import S1
+
+from stripper import features
+from stripper import normalize as norm
+from stripper.features import (
+    PREFIX_CHARS,
+    PREFIX_TOKENS,
+    SUFFIX_CHARS,
+    TRIGRAMS,
+    VOCAB_CHARS,
+    line_facts,
+    line_tokens,
+    line_vocabulary,
+    shape_row,
+)
+from stripper.normalize import BULLET, normalize
+
+
+@pytest.mark.parametrize(("raw", "folded"), [
+    ("إقرأ أيضاً", "اقرا ايضا"),           # hamza forms and tanween
+    ("اقـــرأ ايضا", "اقرا ايضا"),          # tatweel
+    ("مدرسة", "مدرسه"),                     # ta marbuta
+    ("على", "علي"),                         # alef maqsura
+    ("ی ک", "ي ك"),                         # Persian letters
+    ("٢٠٢٤ ۱۲", "2024 12"),                 # Eastern digits, Arabic and Persian
+    ("«خبر» — عاجل؛", '"خبر" - عاجل;'),     # quotes, dashes, Arabic punctuation
+    ("● ▪ ➤", f"{BULLET} {BULLET} {BULLET}"),  # bullet shapes
+    ("\u200fخبر\u200d  \u00a0عاجل\t", "خبر عاجل"),  # direction marks, joiners, odd spaces
+    ("READ More", "read more"),
+    ("\ufef7", "لا"),                       # a presentation form folds to its letters
+])
+def test_normalize_folds_spelling(raw: str, folded: str) -> None:
+    assert normalize(raw) == folded
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    assert normalize("خبر\ud800") == "خبر\ufffd"
+
+
+def test_list_table_translates_like_the_mapping() -> None:
+    # The fast list table must agree with the mapping on every code point, inside and past its end.
+    text = "".join(chr(cp) for cp in range(0x20000) if not 0xD800 <= cp < 0xE000)
+    assert text.translate(norm._TABLE_LIST) == text.translate(norm._TABLE)
+
+
+def test_only_the_prefix_gives_word_tokens() -> None:
+    marker = "اقرأ"
+    words = [t for t in line_tokens("خبر " * (PREFIX_CHARS // 4) + marker) if t.startswith("w=")]
+    assert len(words) == PREFIX_TOKENS and "w=اقرا" not in words
+
+
+def test_the_suffix_gives_tail_tokens() -> None:
+    tokens = line_tokens("خبر " * PREFIX_CHARS + "المصدر")
+    assert "t=المصدر" in tokens
+    assert "t=المصدر" not in line_tokens("خبر " * PREFIX_CHARS + "المصدر" + "ا" * SUFFIX_CHARS)
+
+
+def test_trigrams_are_bounded() -> None:
+    assert sum(t.startswith("c3=") for t in line_tokens(S1)) == TRIGRAMS
+
+
+def test_blank_and_invisible_lines() -> None:
+    for line in ("", "   ", "\u200f\u200d", "ـــ"):
+        facts = line_facts(line)
+        assert facts.tokens == ["blank"] and facts.shape == (0.0, 0.0, 0.0, 0.0) and facts.vocab == frozenset()
+
+
+def test_shape_row() -> None:
+    assert shape_row("• بند أول") == (math.log1p(9), math.log1p(3), 1.0, 0.0)
+    assert shape_row("اقرأ أيضا:")[3] == 1.0
+
+
+def test_vocabulary_reads_a_bounded_head_without_function_words() -> None:
+    assert line_vocabulary("قال الوزير في عمان إن الحافلات") == {"الوزير", "عمان", "الحافلات"}
+    assert "بعيده" not in line_vocabulary("خبر " * (VOCAB_CHARS // 4) + "بعيدة")
+
+
+def test_facts_agree_with_the_single_feature_functions() -> None:
+    facts = line_facts(S1, ("h:html",))
+    assert facts.tokens == line_tokens(S1, ("h:html",)) and facts.tokens[-1] == "h:html"
+    assert facts.shape == shape_row(S1) and facts.vocab == line_vocabulary(S1)
+    assert features.FEATURE_VERSION >= 1
