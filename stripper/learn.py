@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 
 from .decode import DEFAULT_THRESHOLD, context_matrix, text_context
 from .documents import LabelledDoc
-from .features import line_matrix, line_tokens, line_vocabulary, shape_row
+from .features import line_facts, line_matrix, line_tokens
 from .labels import LABEL_INDEX
 from .model import Model
 
@@ -66,12 +66,13 @@ class Prepared:
             for text, label in doc.lines:
                 if not text.strip():
                     continue
-                tokens.append(line_tokens(text, doc_extras[n] if doc_extras else ()))
+                facts = line_facts(text, doc_extras[n] if doc_extras else ())
+                tokens.append(facts.tokens)
                 labels.append(LABEL_INDEX[label or "body"])
                 surface.append(LABEL_INDEX[surface_label(text, label or "body")])
                 groups.append(doc.site)
-                shapes.append(shape_row(text))
-                vocab.append(line_vocabulary(text))
+                shapes.append(facts.shape)
+                vocab.append(facts.vocab)
                 weights.append(1.0 if doc.id.startswith("composed-") else HAND_WEIGHT)
                 n += 1
             lengths.append(n)
