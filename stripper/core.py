@@ -10,7 +10,15 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .decode import DEFAULT_THRESHOLD, close_end_block, context_matrix, decide, gate_surface, text_context
+from .decode import (
+    DEFAULT_THRESHOLD,
+    close_end_block,
+    context_matrix,
+    decide,
+    gate_surface,
+    keep_first_article,
+    text_context,
+)
 from .features import LineFacts, line_facts, line_matrix
 from .forest import Forest
 from .forest import predict_proba as forest_proba
@@ -209,7 +217,7 @@ class Stripper:
         threshold = self.model.threshold or DEFAULT_THRESHOLD
         bounds = np.cumsum(lengths)[:-1]
         return [
-            close_end_block(gate_surface(f, o, s), s, threshold)
+            keep_first_article(close_end_block(gate_surface(f, o, s), s, threshold), o, s, threshold)
             for f, o, s in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds))
         ]
 

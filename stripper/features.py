@@ -20,7 +20,7 @@ from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
 from .normalize import BULLET, normalize
 
 #: Bump when the features change: a model trained on other features is refused, not misread.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 #: Hashed feature space; 2**18 keeps collisions rare while the model stays small.
 N_HASHED_FEATURES = 2**18
 #: How many leading characters of a line the features read.
