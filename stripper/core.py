@@ -16,7 +16,6 @@ from .decode import (
     context_matrix,
     decide,
     gate_surface,
-    keep_first_article,
     text_context,
 )
 from .features import LineFacts, line_facts, line_matrix
@@ -35,11 +34,11 @@ DEFAULT_BATCH_SIZE = 256
 FIXPOINT_MAX_LINES = 5_000
 #: Passes for longer documents (a million one-word lines can cascade for hundreds of passes):
 #: their time stays linear in their size, and idempotence is not promised for them.
-MAX_PASSES = 6
+MAX_PASSES = 2
 #: Lines up to this long have their own probabilities cached across documents: junk lines
 #: repeat across a site's pages, paragraphs rarely do.
 SHORT_LINE_CHARS = 120
-#: Entries in that cache before it starts again.
+#: Entries in that cache at most; lines past it are cached for their batch only.
 SHORT_LINE_CACHE = 100_000
 
 
@@ -217,7 +216,7 @@ class Stripper:
         threshold = self.model.threshold or DEFAULT_THRESHOLD
         bounds = np.cumsum(lengths)[:-1]
         return [
-            keep_first_article(close_end_block(gate_surface(f, o, s), s, threshold), o, s, threshold)
+            close_end_block(gate_surface(f, o, s), s, threshold)
             for f, o, s in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds))
         ]
 
@@ -347,14 +346,15 @@ class Stripper:
         (and short ones once per process: junk lines repeat across a site's pages)."""
         flat = [line for lines in line_lists for line in lines]
         shared = self._short_lines
-        if len(shared) > SHORT_LINE_CACHE:
-            shared.clear()  # bounded memory: a full cache simply starts again
         missing = list(dict.fromkeys(line for line in flat if line not in cache and line not in shared))
         if missing:
             facts = [line_facts(line) for line in missing]
             for line, fact, row in zip(missing, facts, self._facts_proba(facts)):
                 # The tokens are spent once hashed; keeping them would triple the cache's memory.
-                (shared if len(line) <= SHORT_LINE_CHARS else cache)[line] = (row, fact._replace(tokens=[]))
+                entry = (row, fact._replace(tokens=[]))
+                cache[line] = entry
+                if len(line) <= SHORT_LINE_CHARS and len(shared) < SHORT_LINE_CACHE:
+                    shared[line] = entry  # bounded: once full, the process cache stops growing
         entries = [cache.get(line) or shared[line] for line in flat]
         for line, entry in zip(flat, entries):
             cache[line] = entry

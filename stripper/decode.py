@@ -32,9 +32,6 @@ SURFACE_LABELS = ("promo", "tags", "source", "ad", "chrome")
 SURFACE_FLOOR = 0.05
 #: Own related probability at which a line is a read-also line by itself (marker plus headline).
 RELATED_SELF = 0.9
-#: A line of at least this many words that looks like body on its own is a paragraph (see
-#: keep_first_article).
-PARAGRAPH_WORDS = 10
 
 _BODY = LABEL_INDEX["body"]
 _RELATED = LABEL_INDEX["related"]
@@ -254,42 +251,6 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> 
         elif label in ("source", "tags"):
             end_signal = True
     return proba
-
-
-def keep_first_article(proba: np.ndarray, own: np.ndarray, shapes: np.ndarray, threshold: float) -> np.ndarray:
-    """A second article needs a first one: related paragraphs may not outnumber the article's own.
-
-    For each run of lines judged related, the paragraphs in it (long lines that look like body on
-    their own) are given back to body when the run holds more of them than were kept before it.
-    A teaser or a second article after the story is shorter than the story; an article the model
-    took for a second one (a headline it read as a read-also line) is not.
-    """
-    n = len(proba)
-    if n == 0:
-        return proba
-    labels, _ = decide(proba, threshold, frozenset())
-    words = np.expm1(shapes[:, 1])
-    paragraph = (own[:, _BODY] >= 0.5) & (words >= PARAGRAPH_WORDS)
-    out = proba
-    kept_paragraphs = 0
-    i = 0
-    while i < n:
-        if labels[i] != "related":
-            kept_paragraphs += int(labels[i] == "body" and paragraph[i])
-            i += 1
-            continue
-        end = i
-        while end < n and labels[end] in ("related", "body") and not (labels[end] == "body" and paragraph[end]):
-            end += 1
-        run = [j for j in range(i, end) if labels[j] == "related" and paragraph[j]]
-        if len(run) > kept_paragraphs:
-            if out is proba:
-                out = proba.copy()
-            totals = out[run].sum(axis=1)
-            out[run] = 0.0
-            out[run, _BODY] = totals
-        i = max(end, i + 1)
-    return out
 
 
 def gate_surface(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.ndarray:

@@ -45,3 +45,12 @@ def test_large_batches_go_to_scikit_learn(toy: HistGradientBoostingClassifier) -
     assert np.array_equal(predict_proba(toy, forest, X), toy.predict_proba(X))
     assert np.allclose(predict_proba(toy, forest, X[:5]), toy.predict_proba(X[:5]), atol=1e-12)
     assert forest.predict_proba(X[:0]).shape == (0, 3)
+
+
+def test_large_batches_are_predicted_in_chunks(toy: HistGradientBoostingClassifier,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from stripper import forest as forest_module
+
+    monkeypatch.setattr(forest_module, "CHUNK_ROWS", 7)
+    X = np.random.default_rng(5).normal(size=(30, 6))
+    assert np.allclose(predict_proba(toy, None, X), toy.predict_proba(X), atol=1e-12)
