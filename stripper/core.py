@@ -40,6 +40,9 @@ MAX_PASSES = 2
 SHORT_LINE_CHARS = 120
 #: Entries in that cache at most; lines past it are cached for their batch only.
 SHORT_LINE_CACHE = 100_000
+#: Distinct lines featurised and hashed together, so that a huge document never holds the
+#: tokens of all its lines at once.
+FEATURE_SLICE = 8192
 
 
 Selector = Callable[[Sequence[str]], Sequence[bool]]
@@ -347,11 +350,12 @@ class Stripper:
         flat = [line for lines in line_lists for line in lines]
         shared = self._short_lines
         missing = list(dict.fromkeys(line for line in flat if line not in cache and line not in shared))
-        if missing:
-            facts = [line_facts(line) for line in missing]
-            for line, fact, row in zip(missing, facts, self._facts_proba(facts)):
-                # The tokens are spent once hashed; keeping them would triple the cache's memory.
-                entry = (row, fact._replace(tokens=[]))
+        # In slices: a line's tokens take ~40x its own memory, and are spent once hashed.
+        for start in range(0, len(missing), FEATURE_SLICE):
+            lines = missing[start : start + FEATURE_SLICE]
+            facts = [line_facts(line) for line in lines]
+            for line, fact, row in zip(lines, facts, self._facts_proba(facts)):
+                entry = (row.copy(), fact._replace(tokens=[]))
                 cache[line] = entry
                 if len(line) <= SHORT_LINE_CHARS and len(shared) < SHORT_LINE_CACHE:
                     shared[line] = entry  # bounded: once full, the process cache stops growing
