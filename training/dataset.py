@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,23 +74,14 @@ def training_docs(sources: Sources, seed: int, n_docs: int = TRAIN_DOCS,
     return docs + hand * HAND_REPEAT
 
 
-def with_structure(docs: list[LabelledDoc], seed: int,
-                   share: float = HTML_SHARE) -> tuple[list[LabelledDoc], dict[str, list[tuple[str, ...]]]]:
-    """The pages plus a copy of a `share` of the composed ones that carries synthetic HTML `h:`
-    tokens, and those tokens keyed by copy id: `Prepared(*with_structure(docs, seed))`.
+def structure_extras(docs: list[LabelledDoc], seed: int,
+                     share: float = HTML_SHARE) -> dict[str, list[tuple[str, ...]]]:
+    """Synthetic HTML `h:` tokens for a `share` of the composed pages, keyed by page id.
 
-    One model then reads plain text and strip_html's lines alike. Copies rather than tokens on the
-    pages themselves: every page still teaches plain text (replacing cost held-out body recall).
+    Trained with and without them, one model reads plain text and strip_html's lines alike.
     """
     rng = random.Random(f"structure-{seed}")
-    copies: list[LabelledDoc] = []
-    extras: dict[str, list[tuple[str, ...]]] = {}
-    for doc in docs:
-        if doc.id.startswith("composed-") and rng.random() < share:
-            copy = dataclasses.replace(doc, id=f"{doc.id}-html")
-            extras[copy.id] = doc_tokens(copy, rng)
-            copies.append(copy)
-    return docs + copies, extras
+    return {d.id: doc_tokens(d, rng) for d in docs if d.id.startswith("composed-") and rng.random() < share}
 
 
 def test_docs(sources: Sources, fold: int, seed: int, n_docs: int = FOLD_TEST_DOCS) -> list[LabelledDoc]:
@@ -116,13 +106,5 @@ def clean_articles(sources: Sources, fold: int, limit: int = 300) -> list[Labell
     return out
 
 
-__all__ = [
-    "N_FOLDS",
-    "Sources",
-    "clean_articles",
-    "compose_for",
-    "load_sources",
-    "test_docs",
-    "training_docs",
-    "with_structure",
-]
+__all__ = ["N_FOLDS", "Sources", "clean_articles", "compose_for", "load_sources", "structure_extras", "test_docs",
+           "training_docs"]

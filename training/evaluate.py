@@ -31,9 +31,9 @@ from .dataset import (
     Sources,
     clean_articles,
     load_sources,
+    structure_extras,
     test_docs,
     training_docs,
-    with_structure,
 )
 from .documents import REPO, SHARED, seed_documents
 from .report import write_reports
@@ -93,8 +93,7 @@ def cross_validate(sources: Sources, folds: int = N_FOLDS, baselines: bool = Tru
     for fold in range(folds):
         started = time.time()
         train = training_docs(sources, seed=seed + fold, n_docs=train_docs, exclude_fold=fold)
-        pages, extras = with_structure(train, seed + fold)
-        model = fit(Prepared(pages, extras=extras), seed=seed)
+        model = fit(Prepared(train, extras=structure_extras(train, seed + fold)), seed=seed)
         stripper = Stripper(model)
         test = test_docs(sources, fold, seed=seed, n_docs=test_docs_n)
         parts = {

@@ -12,7 +12,7 @@ to count). Noise is part of the draw on purpose: real templates put related head
 Training with them (plain text and HTML then share one model: a line without `h:html` is read
 as plain text):
 
-    model = fit(Prepared(*with_structure(docs, seed)))   # training.dataset
+    model = fit(Prepared(docs, extras=structure_extras(docs, seed)))   # training.dataset
 
 The distributions are counted on the same pages training.evaluate_html scores, so that table is
 not fully held out for the structural tokens (it is for the text).

@@ -18,7 +18,7 @@ import sklearn
 
 from stripper.learn import Prepared, fit
 
-from .dataset import TRAIN_DOCS, load_sources, training_docs, with_structure
+from .dataset import TRAIN_DOCS, load_sources, structure_extras, training_docs
 from .package import CARD, package
 
 logger = logging.getLogger("training.train")
@@ -34,9 +34,7 @@ says what the line does in its document.
 
 - Trained on: {docs} pages composed from real article bodies of the corpora in ../shared/corpora
   (SaudiNewsNet, ANT, Arabic newspapers) plus the junk shapes of {styles} site styles in
-  data/junk/inventory.jsonl, and {hand} hand-labelled pages of data/labelled (repeated x2); a
-  copy of half the composed pages also carries synthetic HTML structure tokens (training/structure.py),
-  so that the same model reads strip_html's lines.
+  data/junk/inventory.jsonl, and {hand} hand-labelled pages of data/labelled (repeated x2).
 - Features version {feature_version}; scikit-learn {sklearn}; Python {python}; seed {seed};
   training took {seconds} s on this machine.
 - Intended use: removing promos, read-also blocks, related lists, tags, credits, ads and page
@@ -66,8 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sources = load_sources(args.corpora, seed=args.seed)
     docs = training_docs(sources, seed=args.seed, n_docs=args.docs)
     logger.info("composed %d training pages", len(docs))
-    pages, extras = with_structure(docs, args.seed)
-    model = fit(Prepared(pages, extras=extras), seed=args.seed)
+    model = fit(Prepared(docs, extras=structure_extras(docs, args.seed)), seed=args.seed)
     seconds = round(time.time() - started, 1)
     model.card = {"training_pages": len(docs), "seed": args.seed, "styles": len(sources.styles),
                   "hand_labelled": len(sources.hand), "train_seconds": seconds}
