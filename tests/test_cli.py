@@ -110,11 +110,25 @@ def test_python_dash_m(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 # Modes that write nothing, or write elsewhere.
 
+#: The example page's summary line: its 20 gold junk lines, counted per label as the library
+#: labels them (which junk label a line gets is the model's business, not the CLI's).
+PAGE_SUMMARY = "<page summary>"
+
+
+def _page_summary() -> str:
+    from stripper.cli import summary
+    from stripper.core import default_stripper
+
+    (verdict,) = judge_many(default_stripper(), [PAGE])
+    assert len(verdict.removed) == 20
+    return summary("{path}", verdict) + "\n"
+
+
 WRITE_NOTHING_CASES = [
     # (options, content, exit code, stdout)
     (["--check"], SMALL, 1, "{path}: 2 junk lines (source 1, ad 1)\n"),
     (["--check"], SMALL_CLEAN, 0, ""),
-    (["--check"], PAGE, 1, "{path}: 20 junk lines (promo 1, related 7, tags 1, source 1, ad 1, chrome 9)\n"),
+    (["--check"], PAGE, 1, PAGE_SUMMARY),
     (["--check", "--keep", "source"], SMALL, 1, "{path}: 1 junk line (ad 1)\n"),
     (["--check", "--keep", "source", "--keep", "ad"], SMALL, 0, ""),
     (["--diff"], SMALL, 1,
@@ -132,6 +146,8 @@ WRITE_NOTHING_CASES = [
 def test_modes_that_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                   options: list[str], content: str, code: int, out: str) -> None:
     path = _write(tmp_path, "article.txt", content)
+    if out == PAGE_SUMMARY:
+        out = _page_summary()
     assert main([*options, str(path)]) == code
     assert capsys.readouterr() == (out.format(path=path), "")
     assert path.read_text(encoding="utf-8") == content
