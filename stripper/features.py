@@ -20,7 +20,7 @@ from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
 from .normalize import BULLET, normalize
 
 #: Bump when the features change: a model trained on other features is refused, not misread.
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 #: Hashed feature space; 2**18 keeps collisions rare while the model stays small.
 N_HASHED_FEATURES = 2**18
 #: How many leading characters of a line the features read.
@@ -56,6 +56,11 @@ _SYMBOL = re.compile("[\u2190-\U0010ffff]")
 _CLASS_TABLE = {c: "l" for c in range(0x41, 0x7B) if chr(c).isalpha()}
 _CLASS_TABLE.update({c: "d" for c in range(0x30, 0x3A)})
 _CLASS_TABLE.update({c: "a" for c in range(0x0600, 0x0700)})
+# As a list (see normalize._TABLE_LIST): code points past its end are left as they are.
+_CLASS_LIST: list[int | str] = [_CLASS_TABLE.get(c, c) for c in range(max(_CLASS_TABLE) + 1)]
+# Every cue phrase in one scan: the lookahead finds overlapping ones. Exact because no phrase is
+# the beginning of another (tests/test_features.py), so one match per position misses none.
+_PHRASES = re.compile("(?=(" + "|".join(re.escape(p) for p in sorted(CUE_PHRASES, key=len, reverse=True)) + "))")
 
 _LEN_EDGES = (1, 4, 8, 13, 20, 30, 45, 70, 110, 170, 260, 400, 700)
 _WORD_EDGES = (1, 2, 3, 4, 5, 6, 8, 10, 13, 17, 24, 35, 60)
@@ -170,7 +175,7 @@ def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
 
     sample = head if length <= PREFIX_CHARS else head + " " + tail
     n = len(sample)
-    classes = sample.translate(_CLASS_TABLE)
+    classes = sample.translate(_CLASS_LIST)
     out.append(f"ar={_bucket(classes.count('a') / n, _RATIO_EDGES)}")
     out.append(f"lat={_bucket(classes.count('l') / n, _RATIO_EDGES)}")
     out.append(f"dig={_bucket(classes.count('d') / n, _RATIO_EDGES)}")
@@ -186,12 +191,13 @@ def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
             out.append(f"hashtags={min(hashtags, 4)}")
     if "|" in sample:
         out.append("pipe")
-    if ":" in sample and _CLOCK.search(sample):
-        out.append("clock")
-    if _DATE.search(sample):
-        out.append("date")
-    if _YEAR.search(sample):
-        out.append("year")
+    if "d" in classes:  # clocks, dates and years all need a digit
+        if ":" in sample and _CLOCK.search(sample):
+            out.append("clock")
+        if _DATE.search(sample):
+            out.append("date")
+        if _YEAR.search(sample):
+            out.append("year")
     if head.endswith(":"):
         out.append("endcolon")
     colon = head.find(":")
@@ -210,9 +216,8 @@ def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
             out.append("cue=" + cue)
             if short:
                 out.append("scue=" + cue)
-    for phrase, cue in CUE_PHRASES.items():
-        if phrase in head:
-            out.append("phrase=" + cue)
+    for phrase in dict.fromkeys(_PHRASES.findall(head)):
+        out.append("phrase=" + CUE_PHRASES[phrase])
     out.extend(extra)
     return out
 

@@ -6,6 +6,8 @@ about an app or about advertising still reads as body.
 
 from __future__ import annotations
 
+from .normalize import normalize
+
 CUE_WORDS: dict[str, str] = {}
 CUE_PHRASES: dict[str, str] = {}
 
@@ -36,7 +38,8 @@ _CUES = {
 }
 for _label, _words in _CUES.items():
     for _word in _words.split():
-        CUE_WORDS.setdefault(_word.replace("_", " "), _label)
+        # Lines are normalised before cues are looked up, so the cues are too (على -> علي).
+        CUE_WORDS.setdefault(normalize(_word.replace("_", " ")), _label)
 
 _PHRASES = {
     "related": (
@@ -88,7 +91,7 @@ _PHRASES = {
 }
 for _label, _phrases in _PHRASES.items():
     for _phrase in _phrases:
-        CUE_PHRASES[_phrase] = _label
+        CUE_PHRASES[normalize(_phrase)] = _label
 
 MONTHS = frozenset(
     [

@@ -87,3 +87,28 @@ def test_facts_agree_with_the_single_feature_functions() -> None:
     assert facts.tokens == line_tokens(S1, ("h:html",)) and facts.tokens[-1] == "h:html"
     assert facts.shape == shape_row(S1) and facts.vocab == line_vocabulary(S1)
     assert features.FEATURE_VERSION >= 1
+
+
+def test_no_cue_phrase_starts_another() -> None:
+    # features._PHRASES finds one phrase per position; a phrase starting another would hide it.
+    from stripper.lexicon import CUE_PHRASES
+
+    assert not [(a, b) for a in CUE_PHRASES for b in CUE_PHRASES if a != b and a.startswith(b)]
+
+
+def test_every_cue_phrase_is_found_with_its_neighbours() -> None:
+    from stripper.lexicon import CUE_PHRASES
+
+    for phrase, cue in CUE_PHRASES.items():
+        assert "phrase=" + cue in line_tokens(f"خبر {phrase} عاجل"), phrase
+    # Overlapping phrases in one line are all found: "اخبار ذات" and "ذات صله" share a word.
+    tokens = line_tokens("اخبار ذات صلة")
+    assert tokens.count("phrase=related") == 2
+
+
+def test_cues_are_in_normalised_spelling() -> None:
+    # Cues are looked up in normalised text: one that normalisation changes could never fire.
+    from stripper.lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
+
+    for cue in (*CUE_PHRASES, *CUE_WORDS, *MONTHS, *WEEKDAYS):
+        assert normalize(cue) == cue, cue
