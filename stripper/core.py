@@ -16,6 +16,7 @@ from .decode import (
     context_matrix,
     decide,
     gate_surface,
+    keep_continuing_body,
     text_context,
 )
 from .features import LineFacts, line_facts, line_matrix
@@ -218,9 +219,11 @@ class Stripper:
         final = _full_proba(self.model.context_model, ctx, self._context_forest())
         threshold = self.model.threshold or DEFAULT_THRESHOLD
         bounds = np.cumsum(lengths)[:-1]
+        starts = np.concatenate(([0], bounds))
         return [
-            close_end_block(gate_surface(f, o, s), s, threshold)
-            for f, o, s in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds))
+            keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s,
+                                 [fact.vocab for fact in facts[a : a + len(f)]], threshold)
+            for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts)
         ]
 
     def _context_forest(self) -> Forest | None:

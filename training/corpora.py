@@ -37,7 +37,18 @@ _WEAK_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"للتواصل.{0,40}(?:sms|SMS|رسالة نصية)"), "promo"),
     (re.compile(r"^\s*(?:Next\s+Previous|inShare|Tweet|Share)\b"), "chrome"),
     (re.compile(r"^\s*[=_*~.\-]{4,}\s*$"), "chrome"),
-    (re.compile(r"^\s*\d{5,6}\s*-\s*(?:Zain|STC|Mobily|زين|موبايلي)\s*$"), "promo"),
+    (re.compile(r"^\s*\d{5,6}\s*-\s*(?:Zain|STC|Mobily|زين|موبايلي)\s*$", re.IGNORECASE), "promo"),
+    # The rest of an SMS contact box, when the paper broke it over several lines.
+    (re.compile(r"^(?=.{0,80}$).*(?:تبدأ بالرمز|مسافة ثم (?:نص )?الرسالة|^\s*ثم الرسالة\s*$)"), "promo"),
+    (re.compile(r"^\s*الاتصالات\s*[,،]?\s*\d{5,6}\s*موبايلي"), "promo"),
+    # Syndication and reprint credits under opinion pieces: «* نقلا عن "الحياة" اللندنية».
+    (re.compile(r"^[\s*•\-]*نقلاً? عن\s(?=.{0,60}$)"), "source"),
+    (re.compile(r"^[\s*•\-]*(?:خدمة\s*«|بالاتفاق مع\s|خاص بـ?\s*«)(?=.{0,50}$)"), "source"),
+    (re.compile(r"^\s*نشر هذا المقال بالتعاون مع(?=.{0,80}$)"), "source"),
+    # A columnist's address alone on a line: contact-the-writer.
+    (re.compile(r"^\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$"), "source"),
+    # Disclaimers and copyright lines printed under every article of a site.
+    (re.compile(r"^(?=.{0,90}$)[\s*]*(?:جميع المقالات المنشورة تمثل رأي|(?:جميع )?حقوق النشر محفوظة)"), "chrome"),
 )
 
 
@@ -84,6 +95,24 @@ _STAMP_WORDS = frozenset(
         "تاريخ",
         "اخر",
         "تحديث",
+        "النشر",
+        "بتاريخ",
+        "الموافق",
+        # Hijri months, normalised: stamps give both calendars.
+        "محرم",
+        "صفر",
+        "ربيع",
+        "الاول",
+        "الثاني",
+        "الاخر",
+        "جمادي",
+        "رجب",
+        "شعبان",
+        "رمضان",
+        "شوال",
+        "ذو",
+        "القعده",
+        "الحجه",
     ]
 )
 _STAMP_TOKEN = re.compile(r"[^\W\d_]+|\d+")

@@ -1,0 +1,106 @@
+"""Decode rules on hand-made probabilities: the first article stays, a paragraph that goes on with it stays."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from stripper.decode import (
+    CONTINUE_MIN_WORDS,
+    CONTINUE_OWN_BODY,
+    CONTINUE_SHARE,
+    DEFAULT_THRESHOLD,
+    RELATED_SELF,
+    decide,
+    keep_continuing_body,
+)
+from stripper.labels import LABEL_INDEX, LABELS
+
+BODY, RELATED = LABEL_INDEX["body"], LABEL_INDEX["related"]
+
+
+def _row(label: str, p: float = 1.0) -> list[float]:
+    row = [0.0] * len(LABELS)
+    row[LABEL_INDEX[label]] = p
+    row[BODY] += 1.0 - p
+    return row
+
+
+def _shape(words: int) -> list[float]:
+    return [math.log1p(words * 6), math.log1p(words), 0.0, 0.0]
+
+
+def _run(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
+    """lines: (context label, own label, words, topical words) -> labels after the rule."""
+    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
+    own = np.array([_row(o) for _, o, _, _ in lines])
+    shapes = np.array([_shape(w) for _, _, w, _ in lines])
+    vocab = [frozenset(v) for _, _, _, v in lines]
+    out = keep_continuing_body(final, own, shapes, vocab, DEFAULT_THRESHOLD)
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+ARTICLE = {"ميناء", "جده", "الحاويات", "قياسيا", "مارس"}
+OTHER = {"الهند", "الدمام", "خدمه", "ملاحيه", "اسبوعي"}
+LONG = CONTINUE_MIN_WORDS + 5
+
+
+def test_a_paragraph_on_the_article_story_stays_body() -> None:
+    labels = _run([
+        ("body", "body", LONG, ARTICLE),
+        ("related", "body", 3, {"تجربه", "مذهله"}),              # a subheading context took for a start
+        ("related", "body", LONG, {"ميناء", "الحاويات", "جديد"}),  # goes on with the story
+    ])
+    assert labels == ["body", "related", "body"]
+
+
+def test_a_paragraph_of_another_story_stays_related() -> None:
+    labels = _run([
+        ("body", "body", LONG, ARTICLE),
+        ("related", "body", LONG, OTHER),
+    ])
+    assert labels == ["body", "related"]
+
+
+def test_after_a_bare_marker_the_topic_does_not_count() -> None:
+    # Sites point to stories on the same subject: after «اقرأ أيضاً» rule 1's end block stands.
+    marker = ("related", "related", 2, {"اقرا", "ايضا"})
+    labels = _run([("body", "body", LONG, ARTICLE), marker, ("related", "body", LONG, ARTICLE)])
+    assert labels == ["body", "related", "related"]
+
+
+def test_the_first_article_cannot_be_a_second_one() -> None:
+    # Nothing of an article kept yet: the paragraphs context took for a second article are the first.
+    labels = _run([
+        ("body", "body", 8, {"عنوان"}),
+        ("related", "body", 4, {"عنوان", "فرعي"}),
+        ("related", "body", LONG, OTHER),
+        ("related", "body", LONG, OTHER),
+    ])
+    assert labels == ["body", "related", "body", "body"]
+
+
+def test_short_lines_and_own_related_lines_are_left_alone() -> None:
+    labels = _run([
+        ("body", "body", LONG, ARTICLE),
+        ("related", "body", CONTINUE_MIN_WORDS - 1, ARTICLE),  # a headline-sized line
+        ("related", "related", LONG, ARTICLE),                # related on its own, not by context
+    ])
+    assert labels == ["body", "related", "related"]
+
+
+def test_clitics_are_folded_before_comparing() -> None:
+    labels = _run([
+        ("body", "body", LONG, {"التغريدات", "مرسي", "خلفان"}),
+        ("related", "body", LONG, {"وتغريداته", "لمرسي", "كلمه"}),
+    ])
+    assert labels == ["body", "body"]
+
+
+def test_constants_are_what_the_docs_say() -> None:
+    assert CONTINUE_MIN_WORDS == 10
+    assert CONTINUE_OWN_BODY == 0.5
+    assert pytest.approx(0.3) == CONTINUE_SHARE
+    assert RELATED_SELF == 0.9
