@@ -47,6 +47,12 @@ _WEAK_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*نشر هذا المقال بالتعاون مع(?=.{0,80}$)"), "source"),
     # A columnist's address alone on a line: contact-the-writer.
     (re.compile(r"^\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$"), "source"),
+    # A columnist's handle alone on a line, written either way round.
+    (re.compile(r"^\s*(?:@[A-Za-z0-9_]{3,}|[A-Za-z0-9_]{3,}@)\s*$"), "source"),
+    # The writer's other columns, glued together under the article.
+    (re.compile(r"^\s*مقالات أخرى للكاتب"), "related"),
+    # Form borders a word processor left in the paper's text.
+    (re.compile(r"^\s*(?:Top|Bottom) of Form\s*$"), "chrome"),
     # Disclaimers and copyright lines printed under every article of a site.
     (re.compile(r"^(?=.{0,90}$)[\s*]*(?:جميع المقالات المنشورة تمثل رأي|(?:جميع )?حقوق النشر محفوظة)"), "chrome"),
 )
@@ -98,6 +104,12 @@ _STAMP_WORDS = frozenset(
         "النشر",
         "بتاريخ",
         "الموافق",
+        # Moroccan month names the shared list lacks.
+        "يوليوز",
+        "غشت",
+        "شتنبر",
+        "نونبر",
+        "دجنبر",
         # Hijri months, normalised: stamps give both calendars.
         "محرم",
         "صفر",
