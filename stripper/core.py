@@ -13,11 +13,13 @@ from threadpoolctl import ThreadpoolController
 from .decode import (
     DEFAULT_THRESHOLD,
     close_end_block,
+    close_summary_widget,
     context_matrix,
     decide,
     gate_surface,
     keep_continuing_body,
     text_context,
+    trust_read_also_lines,
 )
 from .features import LineFacts, line_facts, line_matrix
 from .forest import Forest
@@ -220,11 +222,12 @@ class Stripper:
         threshold = self.model.threshold or DEFAULT_THRESHOLD
         bounds = np.cumsum(lengths)[:-1]
         starts = np.concatenate(([0], bounds))
-        return [
-            keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s,
-                                 [fact.vocab for fact in facts[a : a + len(f)]], threshold)
-            for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts)
-        ]
+        out = []
+        for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts):
+            vocab = [fact.vocab for fact in facts[a : a + len(f)]]
+            decided = keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s, vocab, threshold)
+            out.append(trust_read_also_lines(close_summary_widget(decided, o, s, vocab, threshold), o))
+        return out
 
     def _context_forest(self) -> Forest | None:
         """The context model's trees as flat arrays (built once per model), None if it has none."""

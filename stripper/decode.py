@@ -262,6 +262,62 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> 
     return proba
 
 
+#: Words (normalised) of a listen/summary widget's header: «استمع إلى الملخص», «ملخص الخبر», «أهم النقاط».
+SUMMARY_HEADER_WORDS = frozenset({"استمع", "الملخص", "ملخص", "النقاط", "ابرز", "اهم"})
+#: Chrome probability a summary header must have on its own.
+SUMMARY_HEADER_OWN = 0.5
+#: Bullets a summary widget holds at most; a longer run is a list of the article's own.
+SUMMARY_MAX_BULLETS = 6
+
+_CHROME = LABEL_INDEX["chrome"]
+
+
+#: Own related probability at which a line is a read-also line whatever its context says
+#: (LABELS.md rule 2: «اقرأ أيضا: <headline>» in mid-body is related).
+RELATED_CERTAIN = 0.98
+
+
+def trust_read_also_lines(final: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """A line the line model is all but sure is a read-also line stays related (one document)."""
+    sure = own[:, _RELATED] >= RELATED_CERTAIN
+    if not sure.any():
+        return final
+    out = final.copy()
+    out[sure] = 0.0
+    out[sure, _RELATED] = 1.0
+    return out
+
+
+def close_summary_widget(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
+                         vocab: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+    """LABELS.md: a listen/summary widget's bullets are chrome, like its header (one document).
+
+    The bullets restate the article's own sentences, so neither the line model nor its context
+    can tell one from a paragraph once the widget has started. After a short header that is
+    chrome on its own and names the widget (SUMMARY_HEADER_WORDS), the bullet lines that follow
+    it directly are chrome, up to SUMMARY_MAX_BULLETS; a longer run is left alone, since an
+    article's own list can follow a chrome line too.
+    """
+    n = len(final)
+    words = np.expm1(shapes[:, 1])
+    out = final
+    for i in range(n - 1):
+        if not (own[i, _CHROME] >= SUMMARY_HEADER_OWN and words[i] <= MARKER_MAX_WORDS
+                and vocab[i] & SUMMARY_HEADER_WORDS):
+            continue
+        end = i + 1
+        while end < n and shapes[end, 2] > 0:
+            end += 1
+        if end == i + 1 or end - i - 1 > SUMMARY_MAX_BULLETS:
+            continue
+        if out is final:
+            out = final.copy()
+        rows = np.arange(i + 1, end)
+        out[rows] = 0.0
+        out[rows, _CHROME] = 1.0
+    return out
+
+
 #: Clitics and endings folded off a topical word before comparing vocabularies, so that
 #: «التغريدات», «وتغريداته» and «تغريدة» count as one word. Longest first.
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل")

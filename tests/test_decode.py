@@ -13,6 +13,8 @@ from stripper.decode import (
     CONTINUE_SHARE,
     DEFAULT_THRESHOLD,
     RELATED_SELF,
+    SUMMARY_MAX_BULLETS,
+    close_summary_widget,
     decide,
     keep_continuing_body,
 )
@@ -104,3 +106,36 @@ def test_constants_are_what_the_docs_say() -> None:
     assert CONTINUE_OWN_BODY == 0.5
     assert pytest.approx(0.3) == CONTINUE_SHARE
     assert RELATED_SELF == 0.9
+
+
+def _widget(lines: list[tuple[str, str, int, bool, set[str]]]) -> list[str]:
+    """lines: (context label, own label, words, bullet, topical words) -> labels after the rule."""
+    final = np.array([_row(ctx) for ctx, _, _, _, _ in lines])
+    own = np.array([_row(o) for _, o, _, _, _ in lines])
+    shapes = np.array([[*_shape(w)[:2], 1.0 if bullet else 0.0, 0.0] for _, _, w, bullet, _ in lines])
+    out = close_summary_widget(final, own, shapes, [frozenset(v) for *_, v in lines], DEFAULT_THRESHOLD)
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_summary_widget_bullets_are_chrome() -> None:
+    labels = _widget([
+        ("chrome", "chrome", 3, False, {"استمع", "الملخص"}),
+        ("chrome", "body", LONG, True, ARTICLE),
+        ("body", "body", LONG, True, ARTICLE),      # restates the article: context kept it
+        ("body", "body", LONG, False, ARTICLE),     # the article starts
+    ])
+    assert labels == ["chrome", "chrome", "chrome", "body"]
+
+
+def test_a_list_after_another_chrome_line_stays_body() -> None:
+    labels = _widget([
+        ("chrome", "chrome", 2, False, {"طباعه"}),
+        ("body", "body", LONG, True, ARTICLE),
+    ])
+    assert labels == ["chrome", "body"]
+
+
+def test_a_long_run_of_bullets_is_the_articles_own_list() -> None:
+    header = ("chrome", "chrome", 2, False, {"اهم", "النقاط"})
+    bullets = [("body", "body", LONG, True, ARTICLE)] * (SUMMARY_MAX_BULLETS + 1)
+    assert _widget([header, *bullets]) == ["chrome"] + ["body"] * (SUMMARY_MAX_BULLETS + 1)

@@ -10,6 +10,9 @@ from training.corpora import weak_label
 @pytest.mark.parametrize(("line", "label"), [
     ("...المزيد", "related"),
     ("19:23 ت م", "chrome"),
+    ("14:18 ت م NNNN", "chrome"),
+    ("// انتهى //", "source"),
+    ("//يتبع//", "source"),
     ("تاريخ النشر :23 مايو 2012", "chrome"),
     ("بتاريخ 20-5-1433 هـ", "chrome"),
     ("الاربعاء,11 تموز 2012 الموافق 21 شعبان 1433", "chrome"),

@@ -30,7 +30,9 @@ MAX_ARTICLE_LINES = 40
 _WEAK_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s*\.{2,}\s*المزيد\s*$"), "related"),
     (re.compile(r"^\s*اقرأ أيضا"), "related"),
-    (re.compile(r"^\s*\d{1,2}:\d{2} ت م\s*$"), "chrome"),
+    (re.compile(r"^\s*\d{1,2}:\d{2} ت م(?:\s+N{2,})?\s*$"), "chrome"),
+    # The agency wire's sign-off under its items: «// انتهى //», «// يتبع //».
+    (re.compile(r"^\s*//\s*(?:انتهى|يتبع)\s*//\s*$"), "source"),
     (re.compile(r"^\s*لمراسلة الكاتب"), "source"),
     (re.compile(r"^\s*رابط الخبر"), "source"),
     (re.compile(r"^\s*المصدر\s*:\s*(?!.*نفسه)\S[^.،]{0,40}$"), "source"),
