@@ -341,3 +341,12 @@ def test_passes_are_bounded_on_huge_documents(monkeypatch: pytest.MonkeyPatch) -
     text = "".join(f"{BODY_LINES[i % 2]} {i}\n" for i in range(30))
     (verdict,) = _Peeler().judge_many([text], threshold=0.5)
     assert len(verdict.removed) == core.MAX_PASSES
+
+
+def test_an_empty_document_in_the_batch_changes_nothing(model: stripper.Stripper) -> None:
+    # Found by test_idempotent_and_batches_agree: a BOM-only document (no line to judge) in a
+    # batch shifted its neighbours' reversed running features and flipped a line at 0.503.
+    text = "\ufeffإقرأ أيضاً:\nقال قال قال\nاقرأ أيضا: ارتفاع أعداد مستخدمي الباص السريع"
+    other = "قال قال قال قال قال قال قال قال " + "ك" * 50
+    out = model.strip(text)
+    assert list(model.strip_many([text, other, out, text], batch_size=3)) == [out, model.strip(other), out, out]
