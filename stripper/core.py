@@ -88,9 +88,13 @@ def _keep_inner_bom_covered(doc: Document, mask: list[bool], state: _State, posi
     if first is None or not doc.lines[first].startswith(BOM):
         return
     above = [j for j in position if j < first and not mask[j]]
-    if above:
-        mask[above[-1]] = True
-        orig = state.origin[position[above[-1]]]
+    # The nearest removed line above that does not itself start with U+FEFF; keeping one that
+    # does would only move the problem up a line.
+    plain = [j for j in above if not doc.lines[j].startswith(BOM)]
+    pick = plain or above
+    if pick:
+        mask[pick[-1]] = True
+        orig = state.origin[position[pick[-1]]]
         state.removed = [line for line in state.removed if line.number != orig + 1]
 
 
