@@ -214,14 +214,6 @@ class Stripper:
         lengths = [len(doc) for doc in docs]
         if not sum(lengths):
             return [np.zeros((0, len(LABELS))) for _ in docs]
-        if 0 in lengths:
-            # A document with no line to judge stays out of the batch: an empty segment among the
-            # others shifted the reversed running features of its neighbours (batching changed labels).
-            full = [k for k, n in enumerate(lengths) if n]
-            inner = self.document_probabilities(
-                [docs[k] for k in full], [extras[k] for k in full] if extras else None, own, facts)
-            found = dict(zip(full, inner))
-            return [found.get(k, np.zeros((0, len(LABELS)))) for k in range(len(docs))]
         if facts is None:
             flat_extras = [e for doc in extras for e in doc] if extras else None
             facts = [line_facts(line, flat_extras[i] if flat_extras else ())

@@ -87,7 +87,8 @@ def _since_last(flag: np.ndarray, seg: np.ndarray, starts: np.ndarray, reverse: 
     n = len(flag)
     idx = np.arange(n)
     if reverse:
-        rev = _since_last(flag[::-1], (seg.max() - seg)[::-1] if n else seg, _rev_starts(seg, starts), False)
+        # Reversed document ids count from the last document, empty ones included, as _rev_starts does.
+        rev = _since_last(flag[::-1], (len(starts) - 1 - seg)[::-1], _rev_starts(seg, starts), False)
         return rev[::-1]
     marks = np.where(flag, idx, -1)
     # Offsetting by segment start keeps a mark from leaking into the next document.
