@@ -228,8 +228,10 @@ class Stripper:
         starts = np.concatenate(([0], bounds))
         out = []
         for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts):
-            vocab = [fact.vocab for fact in facts[a : a + len(f)]]
-            decided = keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s, vocab, threshold)
+            line_facts_here = facts[a : a + len(f)]
+            vocab = [fact.vocab for fact in line_facts_here]
+            stems = [fact.stems for fact in line_facts_here]
+            decided = keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s, stems, threshold)
             out.append(trust_read_also_lines(close_summary_widget(decided, o, s, vocab, threshold), o))
         return out
 

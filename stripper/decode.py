@@ -211,20 +211,20 @@ def decide(proba: np.ndarray, threshold: float, keep: frozenset[str]) -> tuple[l
     A label named in `keep` counts as body here, so keeping it never tips a neighbour's decision.
     """
     junk_cols = [i for i, label in enumerate(LABELS) if i != _BODY and label not in keep]
-    junk_mass = proba[:, junk_cols].sum(axis=1) if junk_cols else np.zeros(len(proba))
+    if not len(proba):
+        return [], np.empty(0)
     best = proba.argmax(axis=1)
-    junk_best = np.asarray(junk_cols)[proba[:, junk_cols].argmax(axis=1)] if junk_cols else best
-    labels: list[str] = []
-    scores = np.empty(len(proba))
-    for i in range(len(proba)):
-        if junk_mass[i] >= threshold:
-            labels.append(LABELS[junk_best[i]])
-            scores[i] = junk_mass[i]
-        else:
-            # A kept junk label still reports its own name, so classify() stays informative.
-            labels.append(LABELS[best[i]] if LABELS[best[i]] in keep else "body")
-            scores[i] = 1.0 - junk_mass[i]
-    return labels, scores
+    # A kept junk label still reports its own name, so classify() stays informative.
+    kept_name = np.array([i if label in keep else _BODY for i, label in enumerate(LABELS)])[best]
+    if junk_cols:
+        junk_mass = proba[:, junk_cols].sum(axis=1)
+        junk_best = np.asarray(junk_cols)[proba[:, junk_cols].argmax(axis=1)]
+        is_junk = junk_mass >= threshold
+        chosen = np.where(is_junk, junk_best, kept_name)
+        scores = np.where(is_junk, junk_mass, 1.0 - junk_mass)
+    else:
+        chosen, scores = kept_name, np.ones(len(proba))
+    return [LABELS[i] for i in chosen.tolist()], scores
 
 
 def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> np.ndarray:
@@ -319,31 +319,8 @@ def close_summary_widget(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     return out
 
 
-#: Clitics and endings folded off a topical word before comparing vocabularies, so that
-#: «التغريدات», «وتغريداته» and «تغريدة» count as one word. Longest first.
-_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
-_SUFFIXES = ("اتها", "اته", "ات", "ون", "ين", "ها", "هم", "ية", "ه", "ة", "ي")
-#: A folded word keeps at least this many letters.
-_STEM_MIN = 3
-
-
-def _stem(word: str) -> str:
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _STEM_MIN:
-            word = word[len(prefix):]
-            break
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _STEM_MIN:
-            return word[: -len(suffix)]
-    return word
-
-
-def _stems(words: frozenset[str]) -> set[str]:
-    return {_stem(w) for w in words}
-
-
 def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
-                         vocab: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+                         stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
     """Rules 1, 2 and 5: the first article stays, and so does a paragraph that goes on with it (one document).
 
     Context removes a run of paragraphs as a second article when something before them looked like
@@ -353,7 +330,8 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     back to body when no paragraph of the article was kept before it (rule 1: the first complete
     article is the body; a second one cannot come first), or, while no bare read-also marker has
     come, when at least CONTINUE_SHARE of its topical words (clitics folded) were used by the
-    article's kept lines before it: a second article brings its own names and places, the
+    article's kept lines before it (`stems`: each line's folded topical words,
+    features.topic_stems): a second article brings its own names and places, the
     article's own paragraphs return to theirs. After a bare marker the topic says nothing: sites
     point to stories on the same subject, so the end block of rule 1 stands.
     """
@@ -370,9 +348,9 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
         if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
             marker_seen = True
         paragraph = words[i] >= CONTINUE_MIN_WORDS and own[i, _BODY] >= CONTINUE_OWN_BODY
-        stems = _stems(vocab[i]) if vocab[i] and (label == "body" or paragraph) else set()
-        if label == "related" and paragraph and stems and (
-            paragraphs == 0 or (not marker_seen and len(stems & article) >= CONTINUE_SHARE * len(stems))
+        own_stems = stems[i] if label == "body" or paragraph else frozenset()
+        if label == "related" and paragraph and own_stems and (
+            paragraphs == 0 or (not marker_seen and len(own_stems & article) >= CONTINUE_SHARE * len(own_stems))
         ):
             if out is final:
                 out = final.copy()
@@ -380,7 +358,7 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
             out[i, _RELATED] = 0.0
             label = "body"
         if label == "body":
-            article.update(stems)
+            article.update(own_stems)
             paragraphs += paragraph
     return out
 

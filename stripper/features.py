@@ -58,13 +58,38 @@ _CLASS_TABLE.update({c: "d" for c in range(0x30, 0x3A)})
 _CLASS_TABLE.update({c: "a" for c in range(0x0600, 0x0700)})
 # As a list (see normalize._TABLE_LIST): code points past its end are left as they are.
 _CLASS_LIST: list[int | str] = [_CLASS_TABLE.get(c, c) for c in range(max(_CLASS_TABLE) + 1)]
-# Every cue phrase in one scan: the lookahead finds overlapping ones. Exact because no phrase is
-# the beginning of another (tests/test_features.py), so one match per position misses none.
-_PHRASES = re.compile("(?=(" + "|".join(re.escape(p) for p in sorted(CUE_PHRASES, key=len, reverse=True)) + "))")
+#: Each cue phrase with the token it adds.
+_PHRASE_TOKENS = tuple((phrase, "phrase=" + cue) for phrase, cue in CUE_PHRASES.items())
 
 _LEN_EDGES = (1, 4, 8, 13, 20, 30, 45, 70, 110, 170, 260, 400, 700)
 _WORD_EDGES = (1, 2, 3, 4, 5, 6, 8, 10, 13, 17, 24, 35, 60)
 _RATIO_EDGES = (0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99)
+
+# Tokens built once: every line has a length, word-count and ratio bucket.
+_LEN_TOKENS = tuple(f"len={i}" for i in range(len(_LEN_EDGES) + 1))
+_NW_TOKENS = tuple(f"nw={i}" for i in range(len(_WORD_EDGES) + 1))
+_AR_TOKENS = tuple(f"ar={i}" for i in range(len(_RATIO_EDGES) + 1))
+_LAT_TOKENS = tuple(f"lat={i}" for i in range(len(_RATIO_EDGES) + 1))
+_DIG_TOKENS = tuple(f"dig={i}" for i in range(len(_RATIO_EDGES) + 1))
+_TRIGRAM_SLICES = tuple(slice(i, i + 3) for i in range(TRIGRAMS))
+
+
+def _lead_cue_tokens(short: bool) -> dict[str, tuple[str, ...]]:
+    """For each leading word with a meaning (month, weekday, cue), the tokens it adds."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word in {*MONTHS, *WEEKDAYS, *CUE_WORDS}:
+        tokens = ["month"] if word in MONTHS else ["weekday"] if word in WEEKDAYS else []
+        cue = CUE_WORDS.get(word)
+        if cue:
+            tokens.append("cue=" + cue)
+            if short:
+                tokens.append("scue=" + cue)
+        out[word] = tuple(tokens)
+    return out
+
+
+_LEAD_CUES = _lead_cue_tokens(short=True)
+_LEAD_CUES_LONG = _lead_cue_tokens(short=False)
 
 _hasher = FeatureHasher(n_features=N_HASHED_FEATURES, input_type="string", alternate_sign=False)
 
@@ -105,12 +130,52 @@ def _first_visible(line: str) -> int:
     return -1
 
 
+#: Clitics and endings folded off a topical word before comparing vocabularies, so that
+#: «التغريدات», «وتغريداته» and «تغريدة» count as one word. Longest first.
+_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
+_SUFFIXES = ("اتها", "اته", "ات", "ون", "ين", "ها", "هم", "ية", "ه", "ة", "ي")
+#: A folded word keeps at least this many letters.
+STEM_MIN = 3
+#: Distinct words whose folded form is remembered: a word recurs across thousands of paragraphs.
+STEM_CACHE = 200_000
+
+
+def _stem(word: str) -> str:
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= STEM_MIN:
+            word = word[len(prefix):]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= STEM_MIN:
+            return word[: -len(suffix)]
+    return word
+
+
+class _StemMemo(dict[str, str]):
+    """word -> stem, filled on first use up to STEM_CACHE words (a hit is one C-level lookup)."""
+
+    def __missing__(self, word: str) -> str:
+        stem = _stem(word)
+        if len(self) < STEM_CACHE:
+            self[word] = stem
+        return stem
+
+
+_stems = _StemMemo()
+
+
+def topic_stems(vocab: Iterable[str]) -> frozenset[str]:
+    """Topical words with one leading clitic and one ending folded off (never below STEM_MIN letters)."""
+    return frozenset(map(_stems.__getitem__, vocab))
+
+
 class LineFacts(NamedTuple):
     """What the models read of one line on its own, computed once per distinct line."""
 
     tokens: list[str]
     shape: tuple[float, float, float, float]
     vocab: frozenset[str]
+    stems: frozenset[str]
 
 
 def _read_head(line: str) -> str:
@@ -124,19 +189,19 @@ def _read_head(line: str) -> str:
 
 
 def line_facts(line: str, extra: Iterable[str] = ()) -> LineFacts:
-    """Tokens, shape row and vocabulary of one line, normalising its text once."""
+    """Tokens, shape row, vocabulary and its stems of one line, normalising its text once."""
     norm = _read_head(line)
     stripped = line.strip()
     if not norm or not stripped:
-        return LineFacts(["blank"], (0.0, 0.0, 0.0, 0.0), frozenset())
+        return LineFacts(["blank"], (0.0, 0.0, 0.0, 0.0), frozenset(), frozenset())
     shape = (
         math.log1p(len(stripped)),
         math.log1p(stripped.count(" ") + 1),
         1.0 if norm[0] in (BULLET, "-", "*") else 0.0,
         1.0 if stripped.endswith((":", "：")) else 0.0,
     )
-    vocab = frozenset(w for w in _WORD.findall(norm) if w not in STOPWORDS)
-    return LineFacts(_tokens(line, norm[:PREFIX_CHARS], extra), shape, vocab)
+    vocab = frozenset(_WORD.findall(norm)).difference(STOPWORDS)
+    return LineFacts(_tokens(line, norm[:PREFIX_CHARS], extra), shape, vocab, topic_stems(vocab))
 
 
 def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
@@ -148,37 +213,38 @@ def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
     length = len(line)
     # A long line can end in decoration that normalises to nothing (spaces, tatweel, RLM).
     tail = (normalize(line[-SUFFIX_CHARS:]) if length > PREFIX_CHARS else "") or head
-    words = head.split()
-    n_words = len(words) if length <= PREFIX_CHARS else max(len(words), line.count(" ") + 1)
     tokens = _TOKEN.findall(head)
+    n_words = len(head.split())
+    if length > PREFIX_CHARS:
+        n_words = max(n_words, line.count(" ") + 1)
     first, last = _char_class(head[0]), _char_class(tail[-1])
+    lead = tokens[:PREFIX_TOKENS]
     out = [
-        f"len={_bucket(length, _LEN_EDGES)}",
-        f"nw={_bucket(n_words, _WORD_EDGES)}",
+        _LEN_TOKENS[_bucket(length, _LEN_EDGES)],
+        _NW_TOKENS[_bucket(n_words, _WORD_EDGES)],
         "first=" + first,
         "last=" + last,
         f"firstlast={first}|{last}",
+        *map("w=".__add__, lead),
     ]
-    lead = tokens[:PREFIX_TOKENS]
-    out.extend(["w=" + t for t in lead])
     if lead:
         out.append("w0=" + lead[0])
-    if len(lead) > 1:
-        out.append("w01=" + lead[0] + " " + lead[1])
-    out.extend(["b=" + a + " " + b for a, b in zip(lead, lead[1:6])])
-    out.extend(["t=" + t for t in _TOKEN.findall(tail)[-3:]])
+        if len(lead) > 1:
+            out.append(f"w01={lead[0]} {lead[1]}")
+            out.extend(map("b={} {}".format, lead, lead[1:6]))
+    out.extend(map("t=".__add__, _TOKEN.findall(tail)[-3:]))
     short = length <= 60
     if short:
-        out.extend(["s=" + t for t in lead])
+        out.extend(map("s=".__add__, lead))
         out.append("whole=" + head[:60])
-    out.extend(["c3=" + head[i : i + 3] for i in range(min(TRIGRAMS, len(head) - 2))])
+    out.extend(map("c3=".__add__, map(head.__getitem__, _TRIGRAM_SLICES[: max(len(head) - 2, 0)])))
 
     sample = head if length <= PREFIX_CHARS else head + " " + tail
     n = len(sample)
     classes = sample.translate(_CLASS_LIST)
-    out.append(f"ar={_bucket(classes.count('a') / n, _RATIO_EDGES)}")
-    out.append(f"lat={_bucket(classes.count('l') / n, _RATIO_EDGES)}")
-    out.append(f"dig={_bucket(classes.count('d') / n, _RATIO_EDGES)}")
+    out.append(_AR_TOKENS[_bucket(classes.count("a") / n, _RATIO_EDGES)])
+    out.append(_LAT_TOKENS[_bucket(classes.count("l") / n, _RATIO_EDGES)])
+    out.append(_DIG_TOKENS[_bucket(classes.count("d") / n, _RATIO_EDGES)])
     if _SYMBOL.search(sample):
         out.append("emoji")
     if _URL.search(sample):
@@ -207,17 +273,11 @@ def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
         out.append("ellipsis")
 
     for t in lead:
-        if t in MONTHS:
-            out.append("month")
-        elif t in WEEKDAYS:
-            out.append("weekday")
-        cue = CUE_WORDS.get(t)
-        if cue:
-            out.append("cue=" + cue)
-            if short:
-                out.append("scue=" + cue)
-    for phrase in dict.fromkeys(_PHRASES.findall(head)):
-        out.append("phrase=" + CUE_PHRASES[phrase])
+        if t in _LEAD_CUES:
+            out.extend(_LEAD_CUES[t] if short else _LEAD_CUES_LONG[t])
+    # Every occurrence of every phrase, once each: no phrase starts another, so this finds what
+    # a scan position by position finds, with one C-level search per phrase.
+    out.extend([token for phrase, token in _PHRASE_TOKENS if phrase in head])
     out.extend(extra)
     return out
 

@@ -18,6 +18,7 @@ from stripper.decode import (
     decide,
     keep_continuing_body,
 )
+from stripper.features import topic_stems
 from stripper.labels import LABEL_INDEX, LABELS
 
 BODY, RELATED = LABEL_INDEX["body"], LABEL_INDEX["related"]
@@ -39,8 +40,8 @@ def _run(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
     final = np.array([_row(ctx) for ctx, _, _, _ in lines])
     own = np.array([_row(o) for _, o, _, _ in lines])
     shapes = np.array([_shape(w) for _, _, w, _ in lines])
-    vocab = [frozenset(v) for _, _, _, v in lines]
-    out = keep_continuing_body(final, own, shapes, vocab, DEFAULT_THRESHOLD)
+    stems = [topic_stems(v) for _, _, _, v in lines]
+    out = keep_continuing_body(final, own, shapes, stems, DEFAULT_THRESHOLD)
     return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
 
 
