@@ -137,7 +137,7 @@ _SUFFIXES = ("اتها", "اته", "ات", "ون", "ين", "ها", "هم", "ية
 #: A folded word keeps at least this many letters.
 STEM_MIN = 3
 #: Distinct words whose folded form is remembered: a word recurs across thousands of paragraphs.
-STEM_CACHE = 200_000
+STEM_CACHE = 50_000
 
 
 def _stem(word: str) -> str:

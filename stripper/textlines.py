@@ -56,23 +56,16 @@ def split_document(text: str) -> Document:
     bom = BOM if text.startswith(BOM) else ""
     if bom:
         text = text[1:]
-    lines: list[str] = []
-    endings: list[str] = []
-    start = 0
-    length = len(text)
-    while start < length:
-        end = text.find("\n", start)
-        if end < 0:
-            lines.append(text[start:])
-            endings.append("")
-            break
-        if end > start and text[end - 1] == "\r":
-            lines.append(text[start : end - 1])
-            endings.append("\r\n")
-        else:
-            lines.append(text[start:end])
-            endings.append("\n")
-        start = end + 1
+    pieces = text.split("\n")
+    final = pieces.pop()  # what follows the last LF: a line without ending, or nothing
+    if "\r" in text:
+        endings = ["\r\n" if p.endswith("\r") else "\n" for p in pieces]
+        lines = [p[:-1] if e == "\r\n" else p for p, e in zip(pieces, endings)]
+    else:
+        lines, endings = pieces, ["\n"] * len(pieces)
+    if final:
+        lines.append(final)
+        endings.append("")
     return Document(lines=lines, endings=endings, bom=bom)
 
 

@@ -7,7 +7,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from stripper.core import default_stripper
-from stripper.forest import MAX_PAIRS, Forest, predict_proba
+from stripper.forest import MAX_PAIRS, Forest, binned_proba, predict_proba
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +38,14 @@ def test_agrees_on_the_packaged_model() -> None:
     assert np.allclose(Forest(context_model).predict_proba(X), context_model.predict_proba(X), atol=1e-12)
 
 
-def test_large_batches_go_to_scikit_learn(toy: HistGradientBoostingClassifier) -> None:
+def test_large_batches_take_the_binned_walk(toy: HistGradientBoostingClassifier) -> None:
     forest = Forest(toy)
     rows = MAX_PAIRS // len(forest.roots) + 1
     X = np.random.default_rng(4).normal(size=(rows, 6))
-    assert np.array_equal(predict_proba(toy, forest, X), toy.predict_proba(X))
+    X[::5, 2] = np.nan
+    X[::7, 0] = 1e6  # beyond every bin edge seen in training
+    assert np.allclose(binned_proba(toy, X), toy.predict_proba(X), atol=1e-12)
+    assert np.allclose(predict_proba(toy, forest, X), toy.predict_proba(X), atol=1e-12)
     assert np.allclose(predict_proba(toy, forest, X[:5]), toy.predict_proba(X[:5]), atol=1e-12)
     assert forest.predict_proba(X[:0]).shape == (0, 3)
 
@@ -52,5 +55,14 @@ def test_large_batches_are_predicted_in_chunks(toy: HistGradientBoostingClassifi
     from stripper import forest as forest_module
 
     monkeypatch.setattr(forest_module, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(forest_module, "BINNED_CHUNK_ROWS", 7)
     X = np.random.default_rng(5).normal(size=(30, 6))
     assert np.allclose(predict_proba(toy, None, X), toy.predict_proba(X), atol=1e-12)
+    assert np.allclose(binned_proba(toy, X), toy.predict_proba(X), atol=1e-12)
+    assert binned_proba(toy, X[:0]).shape == (0, 3)
+
+
+def test_binned_walk_agrees_on_the_packaged_model() -> None:
+    context_model = default_stripper().model.context_model
+    X = np.random.default_rng(6).random((300, context_model.n_features_in_))
+    assert np.allclose(binned_proba(context_model, X), context_model.predict_proba(X), atol=1e-9)
