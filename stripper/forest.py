@@ -1,84 +1,121 @@
-"""The context model's trees as flat arrays, walked for all trees and rows at once.
+"""The context model's trees as flat arrays, evaluated for all trees and rows at once.
 
 scikit-learn's HistGradientBoostingClassifier predicts tree by tree, with a Python call per tree:
-a page of twenty lines pays ~840 calls (about 10 ms) whatever its size. Here every node of every
-tree sits in one set of arrays, and one numpy step moves every (row, tree) pair a level down, so
-a small batch costs a millisecond. Large batches go back to scikit-learn, whose compiled walk is
-faster per row. There the rows are first binned as in training (one byte per value, so a chunk
-of rows stays in cache) and walked with each tree's binned predictor, which halves the time of
-scikit-learn's float walk. The arithmetic is the same: the results agree to float rounding.
+a page of twenty lines pays ~840 calls (about 10 ms) whatever its size. Here rows are scored the
+QuickScorer way (Lucchese et al., SIGIR 2015): every split of every tree is tested in one
+vectorised comparison, and a split a row passes to the right rules out the leaves of its left
+subtree, so what survives the OR of those leaf masks per tree is the row's exit leaf, its lowest
+set bit. No walk and no loop over depth: a page of 13 lines takes about 0.25 ms, and in chunks of
+32 rows a large batch goes faster than scikit-learn's compiled walk (15 against 32 us a row).
+The arithmetic is the same: the results agree to float rounding.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-#: Up to this many (row, tree) pairs are walked here; past it scikit-learn's own walk is faster.
-MAX_PAIRS = 100_000
-#: Rows per scikit-learn call on large batches: it walks each tree over all rows it is given, so
-#: rows that fit in the CPU cache make the walk 2-3x faster than one call over 40,000 rows.
+#: Rows scored together: a row costs one test per split of every tree (~12,000 for the packaged
+#: model), and 32 rows of those stay in the CPU cache; fewer pay numpy's per-call cost, more
+#: spill to memory (both measured slower).
+SCORE_CHUNK_ROWS = 32
+#: Rows per scikit-learn call for a model that cannot be flattened: it walks each tree over all
+#: rows it is given, so rows that fit in the CPU cache make the walk 2-3x faster.
 CHUNK_ROWS = 2048
-#: Rows per binned walk: a binned row is one byte per feature, so more of them fit in cache.
-BINNED_CHUNK_ROWS = 8192
+#: Leaves a tree may have for the mask scoring (one bit each in a 64-bit mask).
+MAX_LEAVES = 64
+
+
+def _leaf_order(nodes: np.ndarray) -> tuple[list[int], dict[int, int]]:
+    """The tree's leaves left to right, and for each split the bit mask of its left subtree's leaves."""
+    leaves: list[int] = []
+    left_mask: dict[int, int] = {}
+    # An explicit stack: deep trees must not hit the recursion limit.
+    stack: list[tuple[int, bool]] = [(0, False)]
+    first_leaf: dict[int, int] = {}
+    while stack:
+        node, done = stack.pop()
+        if nodes["is_leaf"][node]:
+            first_leaf[node] = len(leaves)
+            leaves.append(node)
+            continue
+        left, right = int(nodes["left"][node]), int(nodes["right"][node])
+        if done:
+            # Leaves numbered from the left child's first leaf up to the right child's first leaf.
+            start, end = first_leaf[left], first_leaf[right]
+            left_mask[node] = ((1 << (end - start)) - 1) << start
+            first_leaf[node] = start
+            continue
+        stack.extend([(node, True), (right, False), (left, False)])
+    return leaves, left_mask
 
 
 class Forest:
     """A fitted HistGradientBoostingClassifier (numeric features, no categorical ones) as arrays."""
 
     def __init__(self, model: object) -> None:
-        """Flatten the trees of `model`; ValueError when it uses what this walk does not support."""
+        """Flatten the trees of `model`; ValueError when it uses what this scoring does not support."""
         predictors = model._predictors  # type: ignore[attr-defined]
         if getattr(model, "is_categorical_", None) is not None:
             raise ValueError("categorical features are not supported")
         self.classes = int(model.n_trees_per_iteration_)  # type: ignore[attr-defined]
         self.baseline = np.asarray(model._baseline_prediction, dtype=float).reshape(-1)  # type: ignore[attr-defined]
         trees = [tree.nodes for iteration in predictors for tree in iteration]
+        self.n_trees = len(trees)
         tree_class = np.tile(np.arange(self.classes), len(predictors))
-        depths = np.array([int(t["depth"].max()) for t in trees])
-        # Deepest trees first: the walk at level d only touches the trees deeper than d.
-        order = np.argsort(-depths, kind="stable")
-        trees = [trees[i] for i in order]
-        sizes = np.array([len(t) for t in trees])
-        offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        flat = np.concatenate(trees)
-        base = np.repeat(offsets, sizes)
-        leaf = flat["is_leaf"].astype(bool)
-        # A leaf points at itself, so extra steps leave finished walks where they are.
-        own = np.arange(len(flat))
-        left = np.where(leaf, own, flat["left"].astype(np.int64) + base)
-        right = np.where(leaf, own, flat["right"].astype(np.int64) + base)
-        # children[2 * node + 1] is where a row goes when its value is above the threshold.
-        self.children = np.column_stack([left, right]).reshape(-1).astype(np.int32)
-        self.feature = np.where(leaf, 0, flat["feature_idx"]).astype(np.int32)
-        # A leaf compares against +inf, so any number stays "left", which is itself.
-        self.threshold = np.where(leaf, np.inf, flat["num_threshold"])
-        self.missing_left = flat["missing_go_to_left"].astype(bool)
-        self.value = flat["value"]
-        self.roots = offsets.astype(np.int32)
-        sorted_depths = depths[order]
-        # active[d]: how many trees (a prefix, deepest first) still move at level d.
-        self.active = [int((sorted_depths > d).sum()) for d in range(int(depths.max(initial=0)))]
+        orders = [_leaf_order(nodes) for nodes in trees]
+        most_leaves = max((len(leaves) for leaves, _ in orders), default=1)
+        if most_leaves > MAX_LEAVES:
+            raise ValueError(f"trees with more than {MAX_LEAVES} leaves are not supported")
+        width = max((len(masks) for _, masks in orders), default=0) or 1
+        # The narrowest mask that holds a bit per leaf: less memory to move per row.
+        self.mask_type = next(t for t in (np.uint16, np.uint32, np.uint64) if np.iinfo(t).bits >= most_leaves)
+        self.all_leaves = self.mask_type(np.iinfo(self.mask_type).max)
+        # Split k of every tree side by side (splits x trees), so the AND over a tree's splits
+        # runs along contiguous rows; a padding split never sends a row right.
+        self.feature = np.zeros((width, self.n_trees), dtype=np.intp)
+        self.threshold = np.full((width, self.n_trees), np.inf)
+        self.missing_left = np.ones((width, self.n_trees), dtype=bool)
+        self.keep_mask = np.full((width, self.n_trees), self.all_leaves, dtype=self.mask_type)
+        self.leaf_value = np.zeros((self.n_trees, most_leaves))
+        every = int(self.all_leaves)
+        for t, (nodes, (leaves, masks)) in enumerate(zip(trees, orders)):
+            for k, (node, mask) in enumerate(masks.items()):
+                self.feature[k, t] = nodes["feature_idx"][node]
+                self.threshold[k, t] = nodes["num_threshold"][node]
+                self.missing_left[k, t] = bool(nodes["missing_go_to_left"][node])
+                self.keep_mask[k, t] = ~mask & every
+            self.leaf_value[t, : len(leaves)] = nodes["value"][leaves]
+        self.tree_index = np.arange(self.n_trees)
+        # The same, flattened split-major, with each split's own left-subtree leaves.
+        self.split_feature = self.feature.reshape(-1)
+        self.split_threshold = self.threshold.reshape(-1)
+        self.split_missing_left = self.missing_left.reshape(-1)
+        self.split_left_leaves = (~self.keep_mask).reshape(-1)
+        self.width = width
         # Summing leaves per class is one product with this (trees x classes) indicator.
-        self.class_sum = np.zeros((len(trees), self.classes))
-        self.class_sum[np.arange(len(trees)), tree_class[order]] = 1.0
+        self.class_sum = np.zeros((self.n_trees, self.classes))
+        self.class_sum[np.arange(self.n_trees), tree_class] = 1.0
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Raw scores (n_rows x classes): baseline plus the sum of each class's trees' leaves."""
-        X = np.ascontiguousarray(X, dtype=float)
-        n, width = X.shape
-        flat_x = X.reshape(-1)
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        row_start = (np.arange(n, dtype=np.int32) * width)[:, None]
-        missing = bool(np.isnan(flat_x).any())
-        for count in self.active:
-            walking = node[:, :count]
-            x = flat_x[row_start + self.feature[walking]]
-            above = x > self.threshold[walking]
-            if missing:
-                # NaN compares false: send it where the tree learned missing values go.
-                above = np.where(np.isnan(x), ~self.missing_left[walking], above)
-            node[:, :count] = self.children[2 * walking + above]
-        return self.value[node] @ self.class_sum + self.baseline
+        X = np.asarray(X, dtype=float)
+        n = X.shape[0]
+        if n == 0:
+            return np.zeros((0, self.classes))
+        # Rows last throughout: every step then runs over contiguous memory (4x faster than
+        # fancy indexing rows first, and np.where over these shapes is slower still).
+        x = np.ascontiguousarray(X.T).take(self.split_feature, axis=0)  # (splits, rows)
+        right = x > self.split_threshold[:, None]
+        if np.isnan(X).any():
+            # NaN compares false: send it where the tree learned missing values go.
+            right = np.where(np.isnan(x), ~self.split_missing_left[:, None], right)
+        ruled_out = np.multiply(right, self.split_left_leaves[:, None], dtype=self.mask_type)
+        survivors = ~np.bitwise_or.reduce(ruled_out.reshape(self.width, self.n_trees, n), axis=0)
+        # The exit leaf is the lowest surviving bit: isolate it, and its exponent is the leaf.
+        lowest = survivors & (~survivors + self.mask_type(1))
+        leaf = np.frexp(lowest.astype(float))[1] - 1  # (trees, rows)
+        values = self.leaf_value[self.tree_index[:, None], leaf]
+        return (self.class_sum.T @ values).T + self.baseline
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities, as the model's predict_proba gives them."""
@@ -94,29 +131,14 @@ def _softmax(raw: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def binned_proba(model: object, X: np.ndarray) -> np.ndarray:
-    """Class probabilities from the model's own binned tree walk (what its training used)."""
-    mapper = model._bin_mapper  # type: ignore[attr-defined]
-    missing_bin = mapper.missing_values_bin_idx_
-    baseline = np.asarray(model._baseline_prediction, dtype=float).reshape(1, -1)  # type: ignore[attr-defined]
-    parts = []
-    for start in range(0, X.shape[0], BINNED_CHUNK_ROWS):
-        binned = mapper.transform(X[start : start + BINNED_CHUNK_ROWS])
-        raw = np.repeat(baseline, len(binned), axis=0)
-        for iteration in model._predictors:  # type: ignore[attr-defined]
-            for k, tree in enumerate(iteration):
-                raw[:, k] += tree.predict_binned(binned, missing_bin, 1)
-        parts.append(_softmax(raw))
-    return np.concatenate(parts) if parts else np.zeros((0, max(baseline.shape[1], 2)))
-
-
 def predict_proba(model: object, forest: Forest | None, X: np.ndarray) -> np.ndarray:
-    """The model's probabilities for X: the flat walk for a small batch, the binned walk for a
-    large one (scikit-learn's own predict_proba for a model without them)."""
-    if forest is not None and X.shape[0] * len(forest.roots) <= MAX_PAIRS:
-        return forest.predict_proba(X)
+    """The model's probabilities for X: the mask scoring in cache-sized chunks of rows, or
+    scikit-learn's own predict_proba for a model it cannot flatten."""
     if forest is not None:
-        return binned_proba(model, X)
+        if X.shape[0] <= SCORE_CHUNK_ROWS:
+            return forest.predict_proba(X)
+        return np.concatenate([forest.predict_proba(X[i : i + SCORE_CHUNK_ROWS])
+                               for i in range(0, X.shape[0], SCORE_CHUNK_ROWS)])
     if X.shape[0] <= CHUNK_ROWS:
         return model.predict_proba(X)  # type: ignore[attr-defined]
     return np.concatenate([model.predict_proba(X[i : i + CHUNK_ROWS])  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from stripper.core import default_stripper
-from stripper.forest import MAX_PAIRS, Forest, binned_proba, predict_proba
+from stripper.forest import Forest, predict_proba
 
 
 @pytest.fixture(scope="module")
@@ -38,31 +38,33 @@ def test_agrees_on_the_packaged_model() -> None:
     assert np.allclose(Forest(context_model).predict_proba(X), context_model.predict_proba(X), atol=1e-12)
 
 
-def test_large_batches_take_the_binned_walk(toy: HistGradientBoostingClassifier) -> None:
-    forest = Forest(toy)
-    rows = MAX_PAIRS // len(forest.roots) + 1
-    X = np.random.default_rng(4).normal(size=(rows, 6))
-    X[::5, 2] = np.nan
-    X[::7, 0] = 1e6  # beyond every bin edge seen in training
-    assert np.allclose(binned_proba(toy, X), toy.predict_proba(X), atol=1e-12)
-    assert np.allclose(predict_proba(toy, forest, X), toy.predict_proba(X), atol=1e-12)
-    assert np.allclose(predict_proba(toy, forest, X[:5]), toy.predict_proba(X[:5]), atol=1e-12)
-    assert forest.predict_proba(X[:0]).shape == (0, 3)
-
-
-def test_large_batches_are_predicted_in_chunks(toy: HistGradientBoostingClassifier,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_batches_are_scored_in_chunks(toy: HistGradientBoostingClassifier,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from stripper import forest as forest_module
 
+    monkeypatch.setattr(forest_module, "SCORE_CHUNK_ROWS", 7)
     monkeypatch.setattr(forest_module, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(forest_module, "BINNED_CHUNK_ROWS", 7)
     X = np.random.default_rng(5).normal(size=(30, 6))
+    X[::5, 2] = np.nan
+    X[::7, 0] = 1e6  # beyond every threshold seen in training
+    assert np.allclose(predict_proba(toy, Forest(toy), X), toy.predict_proba(X), atol=1e-12)
     assert np.allclose(predict_proba(toy, None, X), toy.predict_proba(X), atol=1e-12)
-    assert np.allclose(binned_proba(toy, X), toy.predict_proba(X), atol=1e-12)
-    assert binned_proba(toy, X[:0]).shape == (0, 3)
+    assert Forest(toy).predict_proba(X[:0]).shape == (0, 3)
 
 
-def test_binned_walk_agrees_on_the_packaged_model() -> None:
+@pytest.mark.parametrize("leaves", [2, 16, 17, 40])
+def test_trees_of_any_size_up_to_64_leaves(leaves: int) -> None:
+    # The leaf masks widen from 16 to 32 and 64 bits; a stump has one split.
+    rng = np.random.default_rng(leaves)
+    X = rng.normal(size=(2000, 4))
+    y = (np.sin(3 * X[:, 0]) + X[:, 1] * X[:, 2] > 0).astype(int) + (X[:, 3] > 1)
+    model = HistGradientBoostingClassifier(max_iter=5, max_leaf_nodes=leaves, min_samples_leaf=5,
+                                           random_state=0).fit(X, y)
+    assert np.allclose(Forest(model).predict_proba(X[:300]), model.predict_proba(X[:300]), atol=1e-12)
+
+
+def test_a_large_batch_agrees_on_the_packaged_model() -> None:
     context_model = default_stripper().model.context_model
     X = np.random.default_rng(6).random((300, context_model.n_features_in_))
-    assert np.allclose(binned_proba(context_model, X), context_model.predict_proba(X), atol=1e-9)
+    forest = Forest(context_model)
+    assert np.allclose(predict_proba(context_model, forest, X), context_model.predict_proba(X), atol=1e-9)
