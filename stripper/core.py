@@ -18,6 +18,7 @@ from .decode import (
     decide,
     gate_surface,
     keep_continuing_body,
+    keep_own_headline,
     text_context,
     trust_read_also_lines,
 )
@@ -232,7 +233,8 @@ class Stripper:
             vocab = [fact.vocab for fact in line_facts_here]
             stems = [fact.stems for fact in line_facts_here]
             decided = keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s, stems, threshold)
-            out.append(trust_read_also_lines(close_summary_widget(decided, o, s, vocab, threshold), o))
+            decided = trust_read_also_lines(close_summary_widget(decided, o, s, vocab, threshold), o)
+            out.append(keep_own_headline(decided, o, s, stems, threshold))
         return out
 
     def _context_forest(self) -> Forest | None:

@@ -417,3 +417,43 @@ def _chrome_runs(allowed: np.ndarray, final: np.ndarray) -> np.ndarray:
         if not allowed[i] and allowed[i - 1] and best[i - 1] == col and best[i] == col:
             allowed[i] = True
     return allowed
+
+
+#: Share of a headline's topical words that the article's first paragraphs must use for the
+#: headline to be the article's own title (LABELS.md rule 1: the title is part of the body).
+HEADLINE_SHARE = 0.3
+#: How many of the first kept paragraphs a headline's words are looked for in.
+HEADLINE_PARAGRAPHS = 3
+
+
+def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
+                      stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+    """Rule 1: a headline above the article's first paragraph, on the article's own topic, is its title (one document).
+
+    Context takes a short headline-like line for a related headline when chrome surrounds it. A
+    line before the first kept paragraph that context made related, that is not a read-also line
+    on its own, stays body when at least HEADLINE_SHARE of its topical words come back in the
+    first HEADLINE_PARAGRAPHS kept paragraphs (a related headline names another story).
+    """
+    n = len(final)
+    if n < 2:
+        return final
+    labels, _ = decide(final, threshold, frozenset())
+    words = np.expm1(shapes[:, 1])
+    paragraphs = [i for i in range(n) if labels[i] == "body" and words[i] >= CONTINUE_MIN_WORDS]
+    if not paragraphs:
+        return final
+    first = paragraphs[0]
+    story: set[str] = set().union(*(stems[i] for i in paragraphs[:HEADLINE_PARAGRAPHS]))
+    out = final
+    for i in range(first):
+        if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
+            break  # a bare marker: what follows it is its list
+        if labels[i] != "related" or words[i] <= MARKER_MAX_WORDS or not stems[i]:
+            continue
+        if len(stems[i] & story) >= HEADLINE_SHARE * len(stems[i]):
+            if out is final:
+                out = final.copy()
+            out[i, _BODY] += out[i, _RELATED]
+            out[i, _RELATED] = 0.0
+    return out

@@ -12,11 +12,13 @@ from stripper.decode import (
     CONTINUE_OWN_BODY,
     CONTINUE_SHARE,
     DEFAULT_THRESHOLD,
+    HEADLINE_SHARE,
     RELATED_SELF,
     SUMMARY_MAX_BULLETS,
     close_summary_widget,
     decide,
     keep_continuing_body,
+    keep_own_headline,
 )
 from stripper.features import topic_stems
 from stripper.labels import LABEL_INDEX, LABELS
@@ -140,3 +142,51 @@ def test_a_long_run_of_bullets_is_the_articles_own_list() -> None:
     header = ("chrome", "chrome", 2, False, {"اهم", "النقاط"})
     bullets = [("body", "body", LONG, True, ARTICLE)] * (SUMMARY_MAX_BULLETS + 1)
     assert _widget([header, *bullets]) == ["chrome"] + ["body"] * (SUMMARY_MAX_BULLETS + 1)
+
+
+def _headline(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
+    """lines: (context label, own label, words, topical words) -> labels after keep_own_headline."""
+    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
+    own = np.array([_row(o) for _, o, _, _ in lines])
+    shapes = np.array([_shape(w) for _, _, w, _ in lines])
+    out = keep_own_headline(final, own, shapes, [topic_stems(v) for *_, v in lines], DEFAULT_THRESHOLD)
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+TITLE = {"ميناء", "جده", "يسجل", "رقما"}  # half of it comes back in ARTICLE
+
+
+def test_the_articles_own_title_stays_body() -> None:
+    labels = _headline([
+        ("chrome", "chrome", 2, {"الرئيسيه"}),
+        ("related", "related", 7, TITLE),   # looks like a related headline, on the story's topic
+        ("body", "body", LONG, ARTICLE),
+        ("body", "body", LONG, ARTICLE),
+    ])
+    assert labels == ["chrome", "body", "body", "body"]
+
+
+def test_a_related_headline_on_another_story_stays_related() -> None:
+    labels = _headline([("related", "related", 7, OTHER), ("body", "body", LONG, ARTICLE)])
+    assert labels == ["related", "body"]
+
+
+def test_a_headline_after_a_bare_marker_stays_related() -> None:
+    marker = ("related", "related", 2, {"اقرا", "ايضا"})
+    labels = _headline([marker, ("related", "related", 7, TITLE), ("body", "body", LONG, ARTICLE)])
+    assert labels == ["related", "related", "body"]
+
+
+def test_only_lines_above_the_first_paragraph_are_titles() -> None:
+    labels = _headline([("body", "body", LONG, ARTICLE), ("related", "related", 7, TITLE),
+                        ("body", "body", LONG, ARTICLE)])
+    assert labels == ["body", "related", "body"]
+
+
+def test_headline_share_is_the_threshold() -> None:
+    # 4 words, HEADLINE_SHARE 0.3: one word of the story (0.25) is not enough, two (0.5) are.
+    assert pytest.approx(0.3) == HEADLINE_SHARE
+    one = {"ميناء", "الهند", "الدمام", "خدمه"}
+    two = {"ميناء", "جده", "الدمام", "خدمه"}
+    assert _headline([("related", "related", 7, one), ("body", "body", LONG, ARTICLE)]) == ["related", "body"]
+    assert _headline([("related", "related", 7, two), ("body", "body", LONG, ARTICLE)]) == ["body", "body"]
