@@ -17,10 +17,11 @@ from .decode import (
     context_matrix,
     decide,
     gate_surface,
+    judge_tiny_document,
     keep_continuing_body,
     keep_own_headline,
     text_context,
-    trust_read_also_lines,
+    trust_sure_lines,
 )
 from .features import LineFacts, line_facts, line_matrix
 from .forest import Forest
@@ -233,8 +234,8 @@ class Stripper:
             vocab = [fact.vocab for fact in line_facts_here]
             stems = [fact.stems for fact in line_facts_here]
             decided = keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s, stems, threshold)
-            decided = trust_read_also_lines(close_summary_widget(decided, o, s, vocab, threshold), o)
-            out.append(keep_own_headline(decided, o, s, stems, threshold))
+            decided = trust_sure_lines(close_summary_widget(decided, o, s, vocab, threshold), o, s)
+            out.append(judge_tiny_document(keep_own_headline(decided, o, s, stems, threshold), o))
         return out
 
     def _context_forest(self) -> Forest | None:

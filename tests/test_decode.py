@@ -13,12 +13,17 @@ from stripper.decode import (
     CONTINUE_SHARE,
     DEFAULT_THRESHOLD,
     HEADLINE_SHARE,
+    MARKER_MAX_WORDS,
     RELATED_SELF,
     SUMMARY_MAX_BULLETS,
+    SURFACE_CERTAIN,
+    TINY_LINES,
     close_summary_widget,
     decide,
+    judge_tiny_document,
     keep_continuing_body,
     keep_own_headline,
+    trust_sure_lines,
 )
 from stripper.features import topic_stems
 from stripper.labels import LABEL_INDEX, LABELS
@@ -190,3 +195,50 @@ def test_headline_share_is_the_threshold() -> None:
     two = {"ميناء", "جده", "الدمام", "خدمه"}
     assert _headline([("related", "related", 7, one), ("body", "body", LONG, ARTICLE)]) == ["related", "body"]
     assert _headline([("related", "related", 7, two), ("body", "body", LONG, ARTICLE)]) == ["body", "body"]
+
+
+def _sure(lines: list[tuple[str, list[float], int]]) -> list[str]:
+    """lines: (context label, own probabilities as {label: p}, words) -> labels after trust_sure_lines."""
+    final = np.array([_row(ctx) for ctx, _, _ in lines])
+    own = np.array([[own.get(label, 0.0) for label in LABELS] for _, own, _ in lines])
+    shapes = np.array([_shape(w) for _, _, w in lines])
+    return decide(trust_sure_lines(final, own, shapes), DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_a_short_line_sure_of_its_surface_keeps_it() -> None:
+    # Context took an ad slot and a credit for body; a few words that plain have nothing to overrule.
+    assert SURFACE_CERTAIN == 0.9
+    ad = {"ad": SURFACE_CERTAIN, "body": 1 - SURFACE_CERTAIN}
+    source = {"source": 0.99, "body": 0.01}
+    assert _sure([("body", ad, 1), ("body", source, 4)]) == ["ad", "source"]
+
+
+def test_context_still_overrules_a_long_or_unsure_line() -> None:
+    # «المصدر: إن المفاوضات ...» opening a paragraph (rule 3), and a short line only fairly sure.
+    long_source = {"source": 0.99, "body": 0.01}
+    unsure = {"ad": SURFACE_CERTAIN - 0.01, "body": 1 - SURFACE_CERTAIN + 0.01}
+    assert _sure([("body", long_source, MARKER_MAX_WORDS + 1), ("body", unsure, 1)]) == ["body", "body"]
+
+
+def test_a_sure_read_also_line_stays_related() -> None:
+    assert _sure([("body", {"related": 0.99, "body": 0.01}, 12)]) == ["related"]
+
+
+def test_a_tiny_document_is_judged_by_how_its_lines_look() -> None:
+    # The context model only met two-line documents as clean short articles.
+    assert TINY_LINES == 2
+    final = np.array([_row("body"), _row("body")])
+    own = np.array([_row("ad", 0.95), _row("chrome", 0.99)])
+    assert decide(judge_tiny_document(final, own), DEFAULT_THRESHOLD, frozenset())[0] == ["ad", "chrome"]
+
+
+def test_a_headline_over_one_paragraph_is_a_short_article() -> None:
+    final = np.array([_row("body"), _row("body")])
+    own = np.array([_row("related", 0.99), _row("body")])
+    assert decide(judge_tiny_document(final, own), DEFAULT_THRESHOLD, frozenset())[0] == ["body", "body"]
+
+
+def test_longer_documents_keep_their_context() -> None:
+    final = np.array([_row("body")] * (TINY_LINES + 1))
+    own = np.array([_row("ad")] * (TINY_LINES + 1))
+    assert judge_tiny_document(final, own) is final
