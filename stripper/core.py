@@ -10,19 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .decode import (
-    DEFAULT_THRESHOLD,
-    close_end_block,
-    close_summary_widget,
-    context_matrix,
-    decide,
-    gate_surface,
-    judge_tiny_document,
-    keep_continuing_body,
-    keep_own_headline,
-    text_context,
-    trust_sure_lines,
-)
+from .decode import DEFAULT_THRESHOLD, context_matrix, decide, decode_document, text_context
 from .features import LineFacts, line_facts, line_matrix
 from .forest import Forest
 from .forest import predict_proba as forest_proba
@@ -233,9 +221,7 @@ class Stripper:
             line_facts_here = facts[a : a + len(f)]
             vocab = [fact.vocab for fact in line_facts_here]
             stems = [fact.stems for fact in line_facts_here]
-            decided = keep_continuing_body(close_end_block(gate_surface(f, o, s), s, threshold), o, s, stems, threshold)
-            decided = trust_sure_lines(close_summary_widget(decided, o, s, vocab, threshold), o, s)
-            out.append(judge_tiny_document(keep_own_headline(decided, o, s, stems, threshold), o))
+            out.append(decode_document(f, o, s, vocab, stems, threshold))
         return out
 
     def _context_forest(self) -> Forest | None:

@@ -500,3 +500,72 @@ def judge_tiny_document(final: np.ndarray, own: np.ndarray) -> np.ndarray:
     out[:, _BODY] += out[:, _RELATED]
     out[:, _RELATED] = 0.0
     return out
+
+
+#: A line after a read-also marker with fewer words than this is one of its headlines; one with
+#: at least this many is a paragraph.
+BOX_PARAGRAPH_WORDS = 20
+#: Headlines a read-also box holds at most.
+BOX_MAX_HEADLINES = 3
+#: Share of the box's last headline's topical words that the paragraph after the box must repeat
+#: to be that headline's story (a second article); below it the box sat in mid-body.
+BOX_HEADLINE_COVER = 0.4
+
+
+def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
+                              stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+    """Rule 2 in its box form: a read-also box in mid-body, and the article goes on after it (one document).
+
+    Many sites print a bare marker and one to three headlines between two paragraphs. Context
+    reads the paragraphs after such a box as the second article of rule 1's end block. The box sat
+    in mid-body when the article's end (a source or tag line) is still to come after it and none
+    came before its marker, and the paragraph after it does not tell its last headline's story (a
+    second article opens by repeating its headline's words). Then the paragraphs after the box
+    that context made related, up to the next marker or end line, are body again; lines that are
+    junk on their own (an ad slot, a promo) keep their label.
+    """
+    n = len(final)
+    if n < 4:
+        return final
+    labels, _ = decide(final, threshold, frozenset())
+    words = np.expm1(shapes[:, 1])
+    end = np.array([label in ("source", "tags") for label in labels])
+    marker = (own[:, _RELATED] >= RELATED_SELF) & (words <= MARKER_MAX_WORDS)
+    out = final
+    for m in np.flatnonzero(marker):
+        if end[:m].any():
+            break  # the article ended before this marker: rule 1's end block
+        heads = m + 1
+        while heads < n and heads - m - 1 < BOX_MAX_HEADLINES and words[heads] < BOX_PARAGRAPH_WORDS \
+                and labels[heads] == "related" and not marker[heads]:
+            heads += 1
+        first = heads
+        if first == m + 1 or first >= n or words[first] < BOX_PARAGRAPH_WORDS or labels[first] != "related" \
+                or own[first, _BODY] < CONTINUE_OWN_BODY or not end[first + 1 :].any():
+            continue
+        last_head = stems[first - 1]
+        if not last_head or len(last_head & stems[first]) >= BOX_HEADLINE_COVER * len(last_head):
+            continue  # the paragraph tells the headline's story: a second article
+        for i in range(first, n):
+            if marker[i] or end[i]:
+                break
+            if labels[i] == "related" and own[i, _BODY] >= CONTINUE_OWN_BODY:
+                if out is final:
+                    out = final.copy()
+                out[i, _BODY] += out[i, _RELATED]
+                out[i, _RELATED] = 0.0
+    return out
+
+
+
+def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, vocab: Sequence[frozenset[str]],
+                    stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+    """One document's decode rules, in order, on the context model's probabilities."""
+    out = gate_surface(final, own, shapes)
+    out = close_end_block(out, shapes, threshold)
+    out = keep_continuing_body(out, own, shapes, stems, threshold)
+    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold)
+    out = close_summary_widget(out, own, shapes, vocab, threshold)
+    out = trust_sure_lines(out, own, shapes)
+    out = keep_own_headline(out, own, shapes, stems, threshold)
+    return judge_tiny_document(out, own)

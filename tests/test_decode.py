@@ -8,6 +8,9 @@ import numpy as np
 import pytest
 
 from stripper.decode import (
+    BOX_HEADLINE_COVER,
+    BOX_MAX_HEADLINES,
+    BOX_PARAGRAPH_WORDS,
     CONTINUE_MIN_WORDS,
     CONTINUE_OWN_BODY,
     CONTINUE_SHARE,
@@ -23,6 +26,7 @@ from stripper.decode import (
     judge_tiny_document,
     keep_continuing_body,
     keep_own_headline,
+    reopen_after_mid_body_box,
     trust_sure_lines,
 )
 from stripper.features import topic_stems
@@ -242,3 +246,65 @@ def test_longer_documents_keep_their_context() -> None:
     final = np.array([_row("body")] * (TINY_LINES + 1))
     own = np.array([_row("ad")] * (TINY_LINES + 1))
     assert judge_tiny_document(final, own) is final
+
+
+def _box(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
+    """lines: (context label, own label, words, topical words) -> labels after the box rule."""
+    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
+    own = np.array([_row(o) for _, o, _, _ in lines])
+    shapes = np.array([_shape(w) for _, _, w, _ in lines])
+    out = reopen_after_mid_body_box(final, own, shapes, [topic_stems(v) for *_, v in lines], DEFAULT_THRESHOLD)
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+PARAGRAPH = BOX_PARAGRAPH_WORDS + 10
+MARKER = ("related", "related", 2, {"اقرا", "ايضا"})
+HEAD = {"الدفاع", "المدني", "ينفذ", "تمرينا", "ميدانيا"}
+
+
+def test_the_article_goes_on_after_a_box_in_mid_body() -> None:
+    labels = _box([
+        ("body", "body", PARAGRAPH, ARTICLE),
+        MARKER,
+        ("related", "body", 9, HEAD),                      # a headline of another story
+        ("related", "body", PARAGRAPH, {"ميناء", "وقال", "المدير"}),
+        ("ad", "ad", 1, {"اعلان"}),
+        ("related", "body", PARAGRAPH, {"الحاويات", "الشحن"}),
+        ("source", "source", 2, {"المصدر", "واس"}),
+    ])
+    assert labels == ["body", "related", "related", "body", "ad", "body", "source"]
+
+
+def test_a_second_article_that_tells_its_headline_stays_related() -> None:
+    assert BOX_HEADLINE_COVER == 0.4
+    labels = _box([
+        ("body", "body", PARAGRAPH, ARTICLE),
+        MARKER,
+        ("related", "body", 9, HEAD),
+        ("related", "body", PARAGRAPH, HEAD | {"اليوم"}),  # repeats its headline: another story
+        ("source", "source", 2, {"المصدر", "واس"}),
+    ])
+    assert labels == ["body", "related", "related", "related", "source"]
+
+
+def test_a_box_after_the_articles_end_is_rule_ones_end_block() -> None:
+    labels = _box([
+        ("body", "body", PARAGRAPH, ARTICLE),
+        ("tags", "tags", 4, {"الوسوم"}),
+        MARKER,
+        ("related", "body", 9, HEAD),
+        ("related", "body", PARAGRAPH, {"مختلف"}),
+        ("source", "source", 2, {"المصدر", "واس"}),
+    ])
+    assert labels == ["body", "tags", "related", "related", "related", "source"]
+
+
+def test_without_an_end_line_to_come_the_box_may_end_the_page() -> None:
+    labels = _box([("body", "body", PARAGRAPH, ARTICLE), MARKER, ("related", "body", 9, HEAD),
+                   ("related", "body", PARAGRAPH, {"مختلف"})])
+    assert labels == ["body", "related", "related", "related"]
+
+
+def test_box_sizes_are_pinned() -> None:
+    assert BOX_PARAGRAPH_WORDS == 20
+    assert BOX_MAX_HEADLINES == 3
