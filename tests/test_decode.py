@@ -299,10 +299,15 @@ def test_a_box_after_the_articles_end_is_rule_ones_end_block() -> None:
     assert labels == ["body", "tags", "related", "related", "related", "source"]
 
 
-def test_without_an_end_line_to_come_the_box_may_end_the_page() -> None:
+def test_a_box_at_the_end_of_the_text_still_lets_the_article_go_on() -> None:
     labels = _box([("body", "body", PARAGRAPH, ARTICLE), MARKER, ("related", "body", 9, HEAD),
                    ("related", "body", PARAGRAPH, {"مختلف"})])
-    assert labels == ["body", "related", "related", "related"]
+    assert labels == ["body", "related", "related", "body"]
+
+
+def test_a_paragraph_sized_line_right_after_the_marker_is_no_box() -> None:
+    labels = _box([("body", "body", PARAGRAPH, ARTICLE), MARKER, ("related", "body", PARAGRAPH, {"مختلف"})])
+    assert labels == ["body", "related", "related"]
 
 
 def test_box_sizes_are_pinned() -> None:
