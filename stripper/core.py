@@ -221,7 +221,8 @@ class Stripper:
             line_facts_here = facts[a : a + len(f)]
             vocab = [fact.vocab for fact in line_facts_here]
             stems = [fact.stems for fact in line_facts_here]
-            out.append(decode_document(f, o, s, vocab, stems, threshold))
+            cells = [fact.cells for fact in line_facts_here]
+            out.append(decode_document(f, o, s, vocab, stems, threshold, cells))
         return out
 
     def _context_forest(self) -> Forest | None:

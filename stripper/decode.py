@@ -559,8 +559,43 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
 
 
 
+#: Rows a run of table lines needs before its majority speaks for the rest.
+TABLE_MIN_ROWS = 2
+
+
+def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -> np.ndarray:
+    """A table's rows go together: in a run of consecutive lines with the same number of pipe
+    cells, of which at least half are body, the rest are body too (one document).
+
+    Figures in pipes (a league table, prices, results) read as tag or menu lines one by one; a menu
+    or a share bar is a single line, or junk as a whole.
+    """
+    n = len(final)
+    if n < TABLE_MIN_ROWS or not any(cells):
+        return final
+    labels, _ = decide(final, threshold, frozenset())
+    out = final
+    start = 0
+    while start < n:
+        end = start + 1
+        while end < n and cells[start] and cells[end] == cells[start]:
+            end += 1
+        rows = range(start, end)
+        if cells[start] and end - start >= TABLE_MIN_ROWS:
+            body = sum(labels[i] == "body" for i in rows)
+            if 0 < 2 * body < 2 * (end - start) and 2 * body >= end - start:
+                if out is final:
+                    out = final.copy()
+                for i in rows:
+                    if labels[i] != "body":
+                        out[i] = 0.0
+                        out[i, _BODY] = 1.0
+        start = end
+    return out
+
+
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, vocab: Sequence[frozenset[str]],
-                    stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+                    stems: Sequence[frozenset[str]], threshold: float, cells: Sequence[int] = ()) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities."""
     out = gate_surface(final, own, shapes)
     out = close_end_block(out, shapes, threshold)
@@ -569,4 +604,7 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, voca
     out = close_summary_widget(out, own, shapes, vocab, threshold)
     out = trust_sure_lines(out, own, shapes)
     out = keep_own_headline(out, own, shapes, stems, threshold)
+    if cells:
+        out = keep_table_rows(out, cells, threshold)
     return judge_tiny_document(out, own)
+

@@ -176,6 +176,8 @@ class LineFacts(NamedTuple):
     shape: tuple[float, float, float, float]
     vocab: frozenset[str]
     stems: frozenset[str]
+    #: Cells of a table row ("a | b | c": 3) when the line has two or more pipes, else 0.
+    cells: int = 0
 
 
 def _read_head(line: str) -> str:
@@ -201,7 +203,9 @@ def line_facts(line: str, extra: Iterable[str] = ()) -> LineFacts:
         1.0 if stripped.endswith((":", "：")) else 0.0,
     )
     vocab = frozenset(_WORD.findall(norm)).difference(STOPWORDS)
-    return LineFacts(_tokens(line, norm[:PREFIX_CHARS], extra), shape, vocab, topic_stems(vocab))
+    pipes = stripped.count("|")
+    return LineFacts(_tokens(line, norm[:PREFIX_CHARS], extra), shape, vocab, topic_stems(vocab),
+                     pipes + 1 if pipes >= 2 else 0)
 
 
 def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:

@@ -20,12 +20,14 @@ from stripper.decode import (
     RELATED_SELF,
     SUMMARY_MAX_BULLETS,
     SURFACE_CERTAIN,
+    TABLE_MIN_ROWS,
     TINY_LINES,
     close_summary_widget,
     decide,
     judge_tiny_document,
     keep_continuing_body,
     keep_own_headline,
+    keep_table_rows,
     reopen_after_mid_body_box,
     trust_sure_lines,
 )
@@ -313,3 +315,22 @@ def test_a_paragraph_sized_line_right_after_the_marker_is_no_box() -> None:
 def test_box_sizes_are_pinned() -> None:
     assert BOX_PARAGRAPH_WORDS == 20
     assert BOX_MAX_HEADLINES == 3
+
+
+def _table(lines: list[tuple[str, int]]) -> list[str]:
+    """lines: (context label, pipe cells) -> labels after keep_table_rows."""
+    final = np.array([_row(ctx) for ctx, _ in lines])
+    return decide(keep_table_rows(final, [c for _, c in lines], DEFAULT_THRESHOLD), DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_a_tables_rows_go_together() -> None:
+    # Two rows of a league table read as tag lines; the other three were kept.
+    labels = _table([("body", 0), ("body", 6), ("tags", 6), ("body", 6), ("tags", 6), ("body", 6), ("body", 0)])
+    assert labels == ["body"] * 7
+
+
+def test_a_run_that_is_mostly_junk_stays_junk() -> None:
+    assert TABLE_MIN_ROWS == 2
+    assert _table([("chrome", 5), ("chrome", 5), ("body", 5)]) == ["chrome", "chrome", "body"]
+    assert _table([("tags", 4), ("body", 0)]) == ["tags", "body"]          # a single line is no table
+    assert _table([("tags", 4), ("body", 3), ("body", 3)]) == ["tags", "body", "body"]  # other widths

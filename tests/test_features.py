@@ -112,3 +112,9 @@ def test_cues_are_in_normalised_spelling() -> None:
 
     for cue in (*CUE_PHRASES, *CUE_WORDS, *MONTHS, *WEEKDAYS):
         assert normalize(cue) == cue, cue
+
+
+def test_table_cells_count_the_pipes_of_a_row() -> None:
+    assert line_facts("السيب | 9 | 5 | 2 | 2 | 17").cells == 6
+    assert line_facts("الرئيسية | محليات").cells == 0  # one pipe is a separator, not a table
+    assert line_facts("").cells == 0
