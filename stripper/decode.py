@@ -49,6 +49,15 @@ _TAGS = LABEL_INDEX["tags"]
 _PROMO = LABEL_INDEX["promo"]
 
 
+def _related_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
+    """`out` with line i's related mass moved to body; `final` is copied on the first change."""
+    if out is final:
+        out = final.copy()
+    out[i, _BODY] += out[i, _RELATED]
+    out[i, _RELATED] = 0.0
+    return out
+
+
 def _segment_cummax(values: np.ndarray, seg: np.ndarray, reverse: bool) -> np.ndarray:
     """Running max of values in [0, 1] within each segment, excluding the line itself."""
     n = len(values)
@@ -375,10 +384,7 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
         if label == "related" and paragraph and own_stems and (
             paragraphs == 0 or (not marker_seen and len(own_stems & article) >= CONTINUE_SHARE * len(own_stems))
         ):
-            if out is final:
-                out = final.copy()
-            out[i, _BODY] += out[i, _RELATED]
-            out[i, _RELATED] = 0.0
+            out = _related_to_body(out, final, i)
             label = "body"
         if label == "body":
             article.update(own_stems)
@@ -475,10 +481,7 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
         if labels[i] != "related" or words[i] <= MARKER_MAX_WORDS or not stems[i]:
             continue
         if len(stems[i] & story) >= HEADLINE_SHARE * len(stems[i]):
-            if out is final:
-                out = final.copy()
-            out[i, _BODY] += out[i, _RELATED]
-            out[i, _RELATED] = 0.0
+            out = _related_to_body(out, final, i)
     return out
 
 
@@ -551,10 +554,7 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
             if marker[i] or end[i]:
                 break
             if labels[i] == "related" and own[i, _BODY] >= CONTINUE_OWN_BODY:
-                if out is final:
-                    out = final.copy()
-                out[i, _BODY] += out[i, _RELATED]
-                out[i, _RELATED] = 0.0
+                out = _related_to_body(out, final, i)
     return out
 
 
