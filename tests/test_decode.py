@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -48,14 +49,20 @@ def _shape(words: int) -> list[float]:
     return [math.log1p(words * 6), math.log1p(words), 0.0, 0.0]
 
 
-def _run(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
-    """lines: (context label, own label, words, topical words) -> labels after the rule."""
+Rule = Callable[[np.ndarray, np.ndarray, np.ndarray, list[frozenset[str]], float], np.ndarray]
+
+
+def _apply(rule: Rule, lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
+    """lines: (context label, own label, words, topical words) -> labels after `rule`."""
     final = np.array([_row(ctx) for ctx, _, _, _ in lines])
     own = np.array([_row(o) for _, o, _, _ in lines])
     shapes = np.array([_shape(w) for _, _, w, _ in lines])
-    stems = [topic_stems(v) for _, _, _, v in lines]
-    out = keep_continuing_body(final, own, shapes, stems, DEFAULT_THRESHOLD)
+    out = rule(final, own, shapes, [topic_stems(v) for *_, v in lines], DEFAULT_THRESHOLD)
     return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def _run(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
+    return _apply(keep_continuing_body, lines)
 
 
 ARTICLE = {"ميناء", "جده", "الحاويات", "قياسيا", "مارس"}
@@ -156,12 +163,7 @@ def test_a_long_run_of_bullets_is_the_articles_own_list() -> None:
 
 
 def _headline(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
-    """lines: (context label, own label, words, topical words) -> labels after keep_own_headline."""
-    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
-    own = np.array([_row(o) for _, o, _, _ in lines])
-    shapes = np.array([_shape(w) for _, _, w, _ in lines])
-    out = keep_own_headline(final, own, shapes, [topic_stems(v) for *_, v in lines], DEFAULT_THRESHOLD)
-    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+    return _apply(keep_own_headline, lines)
 
 
 TITLE = {"ميناء", "جده", "يسجل", "رقما"}  # half of it comes back in ARTICLE
@@ -251,12 +253,7 @@ def test_longer_documents_keep_their_context() -> None:
 
 
 def _box(lines: list[tuple[str, str, int, set[str]]]) -> list[str]:
-    """lines: (context label, own label, words, topical words) -> labels after the box rule."""
-    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
-    own = np.array([_row(o) for _, o, _, _ in lines])
-    shapes = np.array([_shape(w) for _, _, w, _ in lines])
-    out = reopen_after_mid_body_box(final, own, shapes, [topic_stems(v) for *_, v in lines], DEFAULT_THRESHOLD)
-    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+    return _apply(reopen_after_mid_body_box, lines)
 
 
 PARAGRAPH = BOX_PARAGRAPH_WORDS + 10
