@@ -222,7 +222,8 @@ class Stripper:
             vocab = [fact.vocab for fact in line_facts_here]
             stems = [fact.stems for fact in line_facts_here]
             cells = [fact.cells for fact in line_facts_here]
-            out.append(decode_document(f, o, s, vocab, stems, threshold, cells))
+            sentences = [fact.sentence for fact in line_facts_here]
+            out.append(decode_document(f, o, s, vocab, stems, threshold, cells, sentences))
         return out
 
     def _context_forest(self) -> Forest | None:

@@ -505,8 +505,9 @@ def judge_tiny_document(final: np.ndarray, own: np.ndarray) -> np.ndarray:
     return out
 
 
-#: A line after a read-also marker with fewer words than this is one of its headlines; one with
-#: at least this many is a paragraph.
+#: A line after a read-also marker with fewer words than this is one of its headlines, unless it
+#: ends a sentence (".", "!") with at least CONTINUE_MIN_WORDS words; one with at least this
+#: many is a paragraph.
 BOX_PARAGRAPH_WORDS = 20
 #: Headlines a read-also box holds at most.
 BOX_MAX_HEADLINES = 3
@@ -516,7 +517,8 @@ BOX_HEADLINE_COVER = 0.4
 
 
 def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
-                              stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+                              stems: Sequence[frozenset[str]], threshold: float,
+                              sentences: Sequence[bool] = ()) -> np.ndarray:
     """Rule 2 in its box form: a read-also box in mid-body, and the article goes on after it (one document).
 
     Many sites print a bare marker and one to three headlines between two paragraphs. Context
@@ -535,16 +537,19 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     words = np.expm1(shapes[:, 1])
     end = np.array([label in ("source", "tags") for label in labels])
     marker = (own[:, _RELATED] >= RELATED_SELF) & (words <= MARKER_MAX_WORDS)
+    # A paragraph is long, or ends a sentence where a headline seldom does.
+    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
+    paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
     out = final
     for m in np.flatnonzero(marker):
         if end[:m].any():
             break  # the article ended before this marker: rule 1's end block
         heads = m + 1
-        while heads < n and heads - m - 1 < BOX_MAX_HEADLINES and words[heads] < BOX_PARAGRAPH_WORDS \
+        while heads < n and heads - m - 1 < BOX_MAX_HEADLINES and not paragraph[heads] \
                 and labels[heads] == "related" and not marker[heads]:
             heads += 1
         first = heads
-        if first == m + 1 or first >= n or words[first] < BOX_PARAGRAPH_WORDS or labels[first] != "related" \
+        if first == m + 1 or first >= n or not paragraph[first] or labels[first] != "related" \
                 or own[first, _BODY] < CONTINUE_OWN_BODY:
             continue
         last_head = stems[first - 1]
@@ -595,12 +600,13 @@ def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -
 
 
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, vocab: Sequence[frozenset[str]],
-                    stems: Sequence[frozenset[str]], threshold: float, cells: Sequence[int] = ()) -> np.ndarray:
+                    stems: Sequence[frozenset[str]], threshold: float, cells: Sequence[int] = (),
+                    sentences: Sequence[bool] = ()) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities."""
     out = gate_surface(final, own, shapes)
     out = close_end_block(out, shapes, threshold)
     out = keep_continuing_body(out, own, shapes, stems, threshold)
-    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold)
+    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
     out = close_summary_widget(out, own, shapes, vocab, threshold)
     out = trust_sure_lines(out, own, shapes)
     out = keep_own_headline(out, own, shapes, stems, threshold)

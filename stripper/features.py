@@ -178,6 +178,8 @@ class LineFacts(NamedTuple):
     stems: frozenset[str]
     #: Cells of a table row ("a | b | c": 3) when the line has two or more pipes, else 0.
     cells: int = 0
+    #: Whether the line ends a sentence (".", "!"): paragraphs do, headlines seldom.
+    sentence: bool = False
 
 
 def _read_head(line: str) -> str:
@@ -205,7 +207,7 @@ def line_facts(line: str, extra: Iterable[str] = ()) -> LineFacts:
     vocab = frozenset(_WORD.findall(norm)).difference(STOPWORDS)
     pipes = stripped.count("|")
     return LineFacts(_tokens(line, norm[:PREFIX_CHARS], extra), shape, vocab, topic_stems(vocab),
-                     pipes + 1 if pipes >= 2 else 0)
+                     pipes + 1 if pipes >= 2 else 0, stripped.endswith((".", "!")))
 
 
 def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:

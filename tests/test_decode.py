@@ -331,3 +331,15 @@ def test_a_run_that_is_mostly_junk_stays_junk() -> None:
     assert _table([("chrome", 5), ("chrome", 5), ("body", 5)]) == ["chrome", "chrome", "body"]
     assert _table([("tags", 4), ("body", 0)]) == ["tags", "body"]          # a single line is no table
     assert _table([("tags", 4), ("body", 3), ("body", 3)]) == ["tags", "body", "body"]  # other widths
+
+
+def test_a_short_paragraph_after_a_box_is_known_by_its_full_stop() -> None:
+    final = np.array([_row("body"), _row("related"), _row("related"), _row("related")])
+    own = np.array([_row("body"), _row("related"), _row("body"), _row("body")])
+    shapes = np.array([_shape(PARAGRAPH), _shape(2), _shape(9), _shape(CONTINUE_MIN_WORDS + 2)])
+    stems = [topic_stems(ARTICLE), topic_stems({"اقرا"}), topic_stems(HEAD), topic_stems({"مختلف"})]
+    ended = reopen_after_mid_body_box(final, own, shapes, stems, DEFAULT_THRESHOLD, [False, False, False, True])
+    assert decide(ended, DEFAULT_THRESHOLD, frozenset())[0] == ["body", "related", "related", "body"]
+    # Without its full stop the same line reads as a third headline of the box.
+    open_ = reopen_after_mid_body_box(final, own, shapes, stems, DEFAULT_THRESHOLD, [False] * 4)
+    assert decide(open_, DEFAULT_THRESHOLD, frozenset())[0] == ["body", "related", "related", "related"]

@@ -118,3 +118,9 @@ def test_table_cells_count_the_pipes_of_a_row() -> None:
     assert line_facts("السيب | 9 | 5 | 2 | 2 | 17").cells == 6
     assert line_facts("الرئيسية | محليات").cells == 0  # one pipe is a separator, not a table
     assert line_facts("").cells == 0
+
+
+def test_sentence_ends_are_full_stops() -> None:
+    assert line_facts("وقال الوزير إن العمل سيبدأ الشهر المقبل.").sentence
+    assert not line_facts("الوزير يعلن موعد بدء العمل").sentence
+    assert not line_facts("هل يبدأ العمل الشهر المقبل؟").sentence
