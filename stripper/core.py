@@ -111,8 +111,11 @@ def _one_thread() -> object:
 
 def _full_proba(estimator: object, X: np.ndarray, forest: Forest | None = None) -> np.ndarray:
     """predict_proba with one column per label, in LABELS order, even if a class was unseen."""
-    with _one_thread():  # type: ignore[attr-defined]
-        raw = forest_proba(estimator, forest, X)
+    if forest is not None:
+        raw = forest_proba(estimator, forest, X)  # numpy only: no OpenMP pool to pin
+    else:
+        with _one_thread():  # type: ignore[attr-defined]
+            raw = forest_proba(estimator, forest, X)
     classes = list(estimator.classes_)  # type: ignore[attr-defined]
     if classes == list(range(len(LABELS))):
         return raw
@@ -218,12 +221,7 @@ class Stripper:
         starts = np.concatenate(([0], bounds))
         out = []
         for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts):
-            line_facts_here = facts[a : a + len(f)]
-            vocab = [fact.vocab for fact in line_facts_here]
-            stems = [fact.stems for fact in line_facts_here]
-            cells = [fact.cells for fact in line_facts_here]
-            sentences = [fact.sentence for fact in line_facts_here]
-            out.append(decode_document(f, o, s, vocab, stems, threshold, cells, sentences))
+            out.append(decode_document(f, o, s, facts[a : a + len(f)], threshold))
         return out
 
     def _context_forest(self) -> Forest | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .features import LineFacts
 from .labels import LABEL_INDEX, LABELS
 
 #: Junk probability at or above which a line is removed; higher keeps more (safer).
@@ -308,15 +309,13 @@ def trust_sure_lines(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> 
         out = final.copy()
         out[sure] = 0.0
         out[sure, _RELATED] = 1.0
-    if len(shapes):
-        short = np.expm1(shapes[:, 1]) <= MARKER_MAX_WORDS
-        surface = own[:, _SURFACE_SURE]
-        best = surface.argmax(axis=1)
-        sure = short & ~sure & (surface.max(axis=1) >= SURFACE_CERTAIN)
-        if sure.any():
-            out = out.copy() if out is final else out
-            out[sure] = 0.0
-            out[sure, np.asarray(_SURFACE_SURE)[best[sure]]] = 1.0
+    short = np.expm1(shapes[:, 1]) <= MARKER_MAX_WORDS
+    surface = own[:, _SURFACE_SURE]
+    sure = short & ~sure & (surface.max(axis=1, initial=0.0) >= SURFACE_CERTAIN)
+    if sure.any():
+        out = out.copy() if out is final else out
+        out[sure] = 0.0
+        out[sure, np.asarray(_SURFACE_SURE)[surface[sure].argmax(axis=1)]] = 1.0
     return out
 
 
@@ -563,7 +562,6 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     return out
 
 
-
 #: Rows a run of table lines needs before its majority speaks for the rest.
 TABLE_MIN_ROWS = 2
 
@@ -588,7 +586,7 @@ def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -
         rows = range(start, end)
         if cells[start] and end - start >= TABLE_MIN_ROWS:
             body = sum(labels[i] == "body" for i in rows)
-            if 0 < 2 * body < 2 * (end - start) and 2 * body >= end - start:
+            if len(rows) <= 2 * body < 2 * len(rows):
                 if out is final:
                     out = final.copy()
                 for i in rows:
@@ -599,18 +597,17 @@ def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -
     return out
 
 
-def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, vocab: Sequence[frozenset[str]],
-                    stems: Sequence[frozenset[str]], threshold: float, cells: Sequence[int] = (),
-                    sentences: Sequence[bool] = ()) -> np.ndarray:
+def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, facts: Sequence[LineFacts],
+                    threshold: float) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities."""
+    vocab = [fact.vocab for fact in facts]
+    stems = [fact.stems for fact in facts]
     out = gate_surface(final, own, shapes)
     out = close_end_block(out, shapes, threshold)
     out = keep_continuing_body(out, own, shapes, stems, threshold)
-    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
+    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, [fact.sentence for fact in facts])
     out = close_summary_widget(out, own, shapes, vocab, threshold)
     out = trust_sure_lines(out, own, shapes)
     out = keep_own_headline(out, own, shapes, stems, threshold)
-    if cells:
-        out = keep_table_rows(out, cells, threshold)
+    out = keep_table_rows(out, [fact.cells for fact in facts], threshold)
     return judge_tiny_document(out, own)
-

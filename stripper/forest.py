@@ -66,32 +66,26 @@ class Forest:
         most_leaves = max((len(leaves) for leaves, _ in orders), default=1)
         if most_leaves > MAX_LEAVES:
             raise ValueError(f"trees with more than {MAX_LEAVES} leaves are not supported")
-        width = max((len(masks) for _, masks in orders), default=0) or 1
+        self.width = max((len(masks) for _, masks in orders), default=0) or 1
         # The narrowest mask that holds a bit per leaf: less memory to move per row.
         self.mask_type = next(t for t in (np.uint16, np.uint32, np.uint64) if np.iinfo(t).bits >= most_leaves)
-        self.all_leaves = self.mask_type(np.iinfo(self.mask_type).max)
-        # Split k of every tree side by side (splits x trees), so the AND over a tree's splits
-        # runs along contiguous rows; a padding split never sends a row right.
-        self.feature = np.zeros((width, self.n_trees), dtype=np.intp)
-        self.threshold = np.full((width, self.n_trees), np.inf)
-        self.missing_left = np.ones((width, self.n_trees), dtype=bool)
-        self.keep_mask = np.full((width, self.n_trees), self.all_leaves, dtype=self.mask_type)
+        # Split k of every tree side by side (split-major: k * n_trees + tree), so the OR over a
+        # tree's splits runs along contiguous rows; a padding split never sends a row right.
+        size = self.width * self.n_trees
+        self.split_feature = np.zeros(size, dtype=np.intp)
+        self.split_threshold = np.full(size, np.inf)
+        self.split_missing_left = np.ones(size, dtype=bool)
+        self.split_left_leaves = np.zeros(size, dtype=self.mask_type)
         self.leaf_value = np.zeros((self.n_trees, most_leaves))
-        every = int(self.all_leaves)
         for t, (nodes, (leaves, masks)) in enumerate(zip(trees, orders)):
             for k, (node, mask) in enumerate(masks.items()):
-                self.feature[k, t] = nodes["feature_idx"][node]
-                self.threshold[k, t] = nodes["num_threshold"][node]
-                self.missing_left[k, t] = bool(nodes["missing_go_to_left"][node])
-                self.keep_mask[k, t] = ~mask & every
+                at = k * self.n_trees + t
+                self.split_feature[at] = nodes["feature_idx"][node]
+                self.split_threshold[at] = nodes["num_threshold"][node]
+                self.split_missing_left[at] = bool(nodes["missing_go_to_left"][node])
+                self.split_left_leaves[at] = mask
             self.leaf_value[t, : len(leaves)] = nodes["value"][leaves]
         self.tree_index = np.arange(self.n_trees)
-        # The same, flattened split-major, with each split's own left-subtree leaves.
-        self.split_feature = self.feature.reshape(-1)
-        self.split_threshold = self.threshold.reshape(-1)
-        self.split_missing_left = self.missing_left.reshape(-1)
-        self.split_left_leaves = (~self.keep_mask).reshape(-1)
-        self.width = width
         # Summing leaves per class is one product with this (trees x classes) indicator.
         self.class_sum = np.zeros((self.n_trees, self.classes))
         self.class_sum[np.arange(self.n_trees), tree_class] = 1.0
