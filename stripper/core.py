@@ -11,7 +11,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .decode import DEFAULT_THRESHOLD, context_matrix, decide, decode_document, text_context
-from .features import LineFacts, line_facts, line_matrix
+from .features import LineFacts, featurize
 from .forest import Forest
 from .forest import predict_proba as forest_proba
 from .labels import LABELS, check_keep
@@ -168,13 +168,9 @@ class Stripper:
 
     def line_probabilities(self, lines: Sequence[str], extras: Sequence[Sequence[str]] | None = None) -> np.ndarray:
         """Each line's own label probabilities (no context), one row per line."""
-        facts = [line_facts(line, extras[i] if extras else ()) for i, line in enumerate(lines)]
-        return self._facts_proba(facts)
-
-    def _facts_proba(self, facts: Sequence[LineFacts]) -> np.ndarray:
-        if not facts:
+        if not lines:
             return np.zeros((0, len(LABELS)))
-        return self._line_proba(line_matrix([f.tokens for f in facts]))
+        return self._line_proba(featurize(lines, extras)[1])
 
     def _line_proba(self, X: object) -> np.ndarray:
         """The line model's probabilities, as its predict_proba computes them (one-vs-rest
@@ -201,17 +197,18 @@ class Stripper:
     ) -> list[np.ndarray]:
         """Final label probabilities for the non-blank lines of each document, in one model call.
 
-        `own` and `facts`, when given, are the lines' own probabilities and facts already computed
-        (one per line of the documents laid end to end), so that repeated passes do not redo them.
+        `own` and `facts`, when given together, are the lines' own probabilities and facts already
+        computed (one per line of the documents laid end to end), so that repeated passes do not
+        redo them.
         """
         lengths = [len(doc) for doc in docs]
         if not sum(lengths):
             return [np.zeros((0, len(LABELS))) for _ in docs]
-        if facts is None:
+        if own is None or facts is None:
             flat_extras = [e for doc in extras for e in doc] if extras else None
-            facts = [line_facts(line, flat_extras[i] if flat_extras else ())
-                     for i, line in enumerate(line for doc in docs for line in doc)]
-        proba = own if own is not None else self._facts_proba(facts)
+            facts, X = featurize([line for doc in docs for line in doc], flat_extras)
+            own = self._line_proba(X)
+        proba = own
         shapes = np.array([f.shape for f in facts])
         text = text_context([f.vocab for f in facts], lengths)
         ctx = context_matrix(proba, shapes, lengths, text)
@@ -354,9 +351,9 @@ class Stripper:
         # In slices: a line's tokens take ~40x its own memory, and are spent once hashed.
         for start in range(0, len(missing), FEATURE_SLICE):
             lines = missing[start : start + FEATURE_SLICE]
-            facts = [line_facts(line) for line in lines]
-            for line, fact, row in zip(lines, facts, self._facts_proba(facts)):
-                entry = (row.copy(), fact._replace(tokens=[]))
+            facts, X = featurize(lines)
+            for line, fact, row in zip(lines, facts, self._line_proba(X)):
+                entry = (row.copy(), fact)
                 cache[line] = entry
                 if len(line) <= SHORT_LINE_CHARS and len(shared) < SHORT_LINE_CACHE:
                     shared[line] = entry  # bounded: once full, the process cache stops growing

@@ -7,22 +7,26 @@ character class run.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
+import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
 
+from . import hashing
+from .hashing import N_HASHED_FEATURES, hash_tokens
 from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
 from .normalize import BULLET, normalize
 
+__all__ = ["FEATURE_VERSION", "N_HASHED_FEATURES", "LineFacts", "featurize", "line_facts", "line_matrix",
+           "line_tokens", "topic_stems"]
+
 #: Bump when the features change: a model trained on other features is refused, not misread.
-FEATURE_VERSION = 6
-#: Hashed feature space; 2**18 keeps collisions rare while the model stays small.
-N_HASHED_FEATURES = 2**18
+FEATURE_VERSION = 7
 #: How many leading characters of a line the features read.
 PREFIX_CHARS = 160
 #: How many trailing characters of a line the features read.
@@ -39,6 +43,10 @@ _HASHTAG = re.compile(r"#\w")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# The same three without their leading \b, which keeps re from skipping ahead to a digit; the
+# batch featuriser checks the character before each match instead.
+_DIGIT_LED = {_CLOCK: re.compile(_CLOCK.pattern[2:]), _DATE: re.compile(_DATE.pattern[2:]),
+              _YEAR: re.compile(_YEAR.pattern[2:])}
 
 #: How many leading characters of a line feed its vocabulary (topic overlap in context).
 VOCAB_CHARS = 400
@@ -91,9 +99,6 @@ def _lead_cue_tokens(short: bool) -> dict[str, tuple[str, ...]]:
 _LEAD_CUES = _lead_cue_tokens(short=True)
 _LEAD_CUES_LONG = _lead_cue_tokens(short=False)
 
-_hasher = FeatureHasher(n_features=N_HASHED_FEATURES, input_type="string", alternate_sign=False)
-
-
 def _bucket(value: float, edges: Sequence[float]) -> int:
     return bisect_right(edges, value)
 
@@ -137,42 +142,44 @@ _SUFFIXES = ("اتها", "اته", "ات", "ون", "ين", "ها", "هم", "ية
 #: A folded word keeps at least this many letters.
 STEM_MIN = 3
 #: Distinct words whose folded form is remembered: a word recurs across thousands of paragraphs.
-STEM_CACHE = 50_000
+STEM_CACHE = 200_000
+
+
+# Candidates by the letter they start (end) with, in the same longest-first order: a word is
+# checked against two or three affixes instead of eleven.
+_PREFIXES_BY_FIRST = {c: tuple(p for p in _PREFIXES if p[0] == c) for c in {p[0] for p in _PREFIXES}}
+_SUFFIXES_BY_LAST = {c: tuple(s for s in _SUFFIXES if s[-1] == c) for c in {s[-1] for s in _SUFFIXES}}
 
 
 def _stem(word: str) -> str:
-    for prefix in _PREFIXES:
+    for prefix in _PREFIXES_BY_FIRST.get(word[:1], ()):
         if word.startswith(prefix) and len(word) - len(prefix) >= STEM_MIN:
             word = word[len(prefix):]
             break
-    for suffix in _SUFFIXES:
+    for suffix in _SUFFIXES_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix) and len(word) - len(suffix) >= STEM_MIN:
             return word[: -len(suffix)]
     return word
 
 
-class _StemMemo(dict[str, str]):
-    """word -> stem, filled on first use up to STEM_CACHE words (a hit is one C-level lookup)."""
-
-    def __missing__(self, word: str) -> str:
-        stem = _stem(word)
-        if len(self) < STEM_CACHE:
-            self[word] = stem
-        return stem
-
-
-_stems = _StemMemo()
+_stems: dict[str, str] = {}
 
 
 def topic_stems(vocab: Iterable[str]) -> frozenset[str]:
     """Topical words with one leading clitic and one ending folded off (never below STEM_MIN letters)."""
-    return frozenset(map(_stems.__getitem__, vocab))
+    words = vocab if isinstance(vocab, (set, frozenset)) else frozenset(vocab)
+    new = words.difference(_stems)  # one C-level pass; a plain dict's lookups stay C-level too
+    if not new:
+        return frozenset(map(_stems.__getitem__, words))
+    if len(_stems) + len(new) > STEM_CACHE:
+        return frozenset(_stems.get(w) or _stem(w) for w in words)  # full: remember no more
+    _stems.update({w: _stem(w) for w in new})
+    return frozenset(map(_stems.__getitem__, words))
 
 
 class LineFacts(NamedTuple):
-    """What the models read of one line on its own, computed once per distinct line."""
+    """What the context and decode steps read of one line, computed once per distinct line."""
 
-    tokens: list[str]
     shape: tuple[float, float, float, float]
     vocab: frozenset[str]
     stems: frozenset[str]
@@ -180,6 +187,9 @@ class LineFacts(NamedTuple):
     cells: int = 0
     #: Whether the line ends a sentence (".", "!"): paragraphs do, headlines seldom.
     sentence: bool = False
+
+
+_BLANK = LineFacts((0.0, 0.0, 0.0, 0.0), frozenset(), frozenset())
 
 
 def _read_head(line: str) -> str:
@@ -192,12 +202,21 @@ def _read_head(line: str) -> str:
     return normalize(line[start : start + VOCAB_CHARS]) if start >= 0 else ""
 
 
-def line_facts(line: str, extra: Iterable[str] = ()) -> LineFacts:
-    """Tokens, shape row, vocabulary and its stems of one line, normalising its text once."""
+class _Read(NamedTuple):
+    """One non-blank line as the token features read it."""
+
+    head: str  # normalised, at most PREFIX_CHARS
+    tail: str  # normalised last SUFFIX_CHARS of a long line ("" for a short one)
+    length: int
+    words: int
+
+
+def _read(line: str) -> tuple[LineFacts, _Read | None]:
+    """A line's facts and what its tokens are made of (None when it is blank)."""
     norm = _read_head(line)
     stripped = line.strip()
     if not norm or not stripped:
-        return LineFacts(["blank"], (0.0, 0.0, 0.0, 0.0), frozenset(), frozenset())
+        return _BLANK, None
     shape = (
         math.log1p(len(stripped)),
         math.log1p(stripped.count(" ") + 1),
@@ -206,28 +225,73 @@ def line_facts(line: str, extra: Iterable[str] = ()) -> LineFacts:
     )
     vocab = frozenset(_WORD.findall(norm)).difference(STOPWORDS)
     pipes = stripped.count("|")
-    return LineFacts(_tokens(line, norm[:PREFIX_CHARS], extra), shape, vocab, topic_stems(vocab),
-                     pipes + 1 if pipes >= 2 else 0, stripped.endswith((".", "!")))
+    facts = LineFacts(shape, vocab, topic_stems(vocab), pipes + 1 if pipes >= 2 else 0,
+                      stripped.endswith((".", "!")))
+    head = norm[:PREFIX_CHARS]
+    length = len(line)
+    words = head.count(" ") + 1
+    tail = ""
+    if length > PREFIX_CHARS:
+        # A long line can end in decoration that normalises to nothing (spaces, tatweel, RLM).
+        tail = normalize(line[-SUFFIX_CHARS:]) or head
+        words = max(words, line.count(" ") + 1)
+    return facts, _Read(head, tail, length, words)
+
+
+def line_facts(line: str) -> LineFacts:
+    """Shape row, vocabulary, stems, table cells and sentence end of one line."""
+    return _read(line)[0]
+
+
+def shape_row(line: str) -> tuple[float, float, float, float]:
+    """Dense per-line numbers the context model uses: log length, log words, bullet, colon end."""
+    return line_facts(line).shape
+
+
+def line_vocabulary(line: str) -> frozenset[str]:
+    """The topical words of a line (normalised, 3+ letters, no function words), from its head."""
+    return line_facts(line).vocab
 
 
 def line_tokens(line: str, extra: Iterable[str] = ()) -> list[str]:
-    """The sparse tokens of one line's own text, plus `extra` ones (e.g. HTML structure)."""
-    return line_facts(line, extra).tokens
+    """The sparse tokens of one line's own text, plus `extra` ones (e.g. HTML structure), as
+    strings: the readable definition of what `featurize` hashes straight from code points."""
+    read = _read(line)[1]
+    if read is None:
+        return ["blank", *extra]
+    return _tokens(read, extra)
 
 
-def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
-    length = len(line)
-    # A long line can end in decoration that normalises to nothing (spaces, tatweel, RLM).
-    tail = (normalize(line[-SUFFIX_CHARS:]) if length > PREFIX_CHARS else "") or head
+def featurize(lines: Sequence[str], extras: Sequence[Sequence[str]] | None = None
+              ) -> tuple[list[LineFacts], sparse.csr_matrix]:
+    """Facts of each line and the hashed token matrix (one row per line), normalising each once."""
+    facts: list[LineFacts] = []
+    parts: list[sparse.csr_matrix] = []
+    # In slices: the code-point arrays of a slice take ~50 bytes a character.
+    for start in range(0, len(lines), BATCH_LINES):
+        reads: list[_Read | None] = []
+        for line in lines[start : start + BATCH_LINES]:
+            fact, read = _read(line)
+            facts.append(fact)
+            reads.append(read)
+        parts.append(_token_matrix(reads, extras[start : start + BATCH_LINES] if extras else None))
+    if len(parts) == 1:
+        return facts, parts[0]
+    if not parts:
+        return facts, hashing.counts_matrix(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
+    return facts, sparse.vstack(parts, format="csr")
+
+
+def _tokens(read: _Read, extra: Iterable[str]) -> list[str]:
+    """The token strings of one non-blank line (the reference `_token_matrix` reproduces)."""
+    head, length = read.head, read.length
+    tail = read.tail or head
     tokens = _TOKEN.findall(head)
-    n_words = len(head.split())
-    if length > PREFIX_CHARS:
-        n_words = max(n_words, line.count(" ") + 1)
     first, last = _char_class(head[0]), _char_class(tail[-1])
     lead = tokens[:PREFIX_TOKENS]
     out = [
         _LEN_TOKENS[_bucket(length, _LEN_EDGES)],
-        _NW_TOKENS[_bucket(n_words, _WORD_EDGES)],
+        _NW_TOKENS[_bucket(read.words, _WORD_EDGES)],
         "first=" + first,
         "last=" + last,
         f"firstlast={first}|{last}",
@@ -239,13 +303,13 @@ def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
             out.append(f"w01={lead[0]} {lead[1]}")
             out.extend(map("b={} {}".format, lead, lead[1:6]))
     out.extend(map("t=".__add__, _TOKEN.findall(tail)[-3:]))
-    short = length <= 60
+    short = length <= SHORT_CHARS
     if short:
         out.extend(map("s=".__add__, lead))
-        out.append("whole=" + head[:60])
+        out.append("whole=" + head[:SHORT_CHARS])
     out.extend(map("c3=".__add__, map(head.__getitem__, _TRIGRAM_SLICES[: max(len(head) - 2, 0)])))
 
-    sample = head if length <= PREFIX_CHARS else head + " " + tail
+    sample = head + " " + read.tail if read.tail else head
     n = len(sample)
     classes = sample.translate(_CLASS_LIST)
     out.append(_AR_TOKENS[_bucket(classes.count("a") / n, _RATIO_EDGES)])
@@ -253,51 +317,287 @@ def _tokens(line: str, head: str, extra: Iterable[str]) -> list[str]:
     out.append(_DIG_TOKENS[_bucket(classes.count("d") / n, _RATIO_EDGES)])
     if _SYMBOL.search(sample):
         out.append("emoji")
-    if _URL.search(sample):
-        out.append("url")
-    if "@" in sample and _HANDLE.search(sample):
-        out.append("handle")
-    if "#" in sample:
-        hashtags = len(_HASHTAG.findall(sample))
-        if hashtags:
-            out.append(f"hashtags={min(hashtags, 4)}")
+    for name, pattern in _FLAGS:
+        if pattern.search(sample):
+            out.append(name)
+    hashtags = len(_HASHTAG.findall(sample))
+    if hashtags:
+        out.append(f"hashtags={min(hashtags, MAX_HASHTAGS)}")
     if "|" in sample:
         out.append("pipe")
-    if "d" in classes:  # clocks, dates and years all need a digit
-        if ":" in sample and _CLOCK.search(sample):
-            out.append("clock")
-        if _DATE.search(sample):
-            out.append("date")
-        if _YEAR.search(sample):
-            out.append("year")
     if head.endswith(":"):
         out.append("endcolon")
     colon = head.find(":")
-    if 0 < colon <= 25:
-        out.append("colon@" + head[:colon].strip()[:25])
+    if 0 < colon <= COLON_CHARS:
+        out.append("colon@" + head[:colon].rstrip(" "))
     if "..." in tail or "…" in tail:
         out.append("ellipsis")
 
     for t in lead:
         if t in _LEAD_CUES:
             out.extend(_LEAD_CUES[t] if short else _LEAD_CUES_LONG[t])
-    # Every occurrence of every phrase, once each: no phrase starts another, so this finds what
-    # a scan position by position finds, with one C-level search per phrase.
+    # Every phrase found, once each (a phrase found twice still adds its token once).
     out.extend([token for phrase, token in _PHRASE_TOKENS if phrase in head])
     out.extend(extra)
     return out
 
 
-def line_matrix(token_lists: Iterable[list[str]]) -> sparse.csr_matrix:
-    """Hash token lists into the model's sparse feature matrix."""
-    return _hasher.transform(token_lists)
+def line_matrix(token_lists: Iterable[Sequence[str]]) -> sparse.csr_matrix:
+    """Hash token lists (as `line_tokens` gives them) into the model's sparse feature matrix."""
+    return hash_tokens(token_lists)
 
 
-def shape_row(line: str) -> tuple[float, float, float, float]:
-    """Dense per-line numbers the context model uses: log length, log words, bullet, colon end."""
-    return line_facts(line).shape
+# -- the same tokens, hashed for a whole batch of lines at once --------------------------------
+
+#: Lines featurised together: large enough that numpy's per-call cost vanishes, small enough
+#: that the code-point arrays of a slice stay a few tens of MB.
+BATCH_LINES = 4096
+#: Lines up to this long are "short": their lead words and whole text become features too.
+SHORT_CHARS = 60
+#: A colon this close to the start names a field ("المصدر:", "تصوير:").
+COLON_CHARS = 25
+#: Hashtag counts are capped here.
+MAX_HASHTAGS = 4
+#: Patterns whose presence anywhere in the sample is a feature, by token.
+_FLAGS = (("url", _URL), ("handle", _HANDLE), ("clock", _CLOCK), ("date", _DATE), ("year", _YEAR))
+_CLASS_NAMES = ("bullet", "digit", "ar", "latin", "alpha", ":", "|", "stop", "dash", "quote", "symbol", "punct")
+_CLASS_INDEX = {name: i for i, name in enumerate(_CLASS_NAMES)}
+_BMP = 0x10000
 
 
-def line_vocabulary(line: str) -> frozenset[str]:
-    """The topical words of a line (normalised, 3+ letters, no function words), from its head."""
-    return line_facts(line).vocab
+class _Tables:
+    """Per-code-point lookups and token columns, built once on first use (about 50 ms)."""
+
+    def __init__(self) -> None:
+        chars = [chr(c) for c in range(_BMP)]
+        # re's \\w is str.isalnum() or "_", and \\s is str.isspace(): the same sets, as arrays.
+        self.word = np.array([c.isalnum() or c == "_" for c in chars], dtype=bool)
+        self.char_class = np.array([_CLASS_INDEX[_char_class(c)] for c in chars], dtype=np.int64)
+        col = hashing.token_column
+        self.len = np.array([col(t) for t in _LEN_TOKENS])
+        self.nw = np.array([col(t) for t in _NW_TOKENS])
+        self.ratio = [np.array([col(t) for t in family]) for family in (_AR_TOKENS, _LAT_TOKENS, _DIG_TOKENS)]
+        self.first = np.array([col("first=" + c) for c in _CLASS_NAMES])
+        self.last = np.array([col("last=" + c) for c in _CLASS_NAMES])
+        self.firstlast = np.array([[col(f"firstlast={a}|{b}") for b in _CLASS_NAMES] for a in _CLASS_NAMES])
+        self.flag = {name: col(name) for name in ("blank", "emoji", "pipe", "endcolon", "ellipsis",
+                                                  *(name for name, _ in _FLAGS))}
+        self.hashtags = np.array([col(f"hashtags={i}") for i in range(MAX_HASHTAGS + 1)])
+        self.phrases = [(phrase, col(token)) for phrase, token in _PHRASE_TOKENS]
+        self.family = {p: hashing.Prefixed(p) for p in
+                       ("w=", "w0=", "w01=", "b=", "t=", "s=", "whole=", "c3=", "colon@")}
+        cues = sorted(_LEAD_CUES, key=hashing.string_hash)
+        self.cue_hashes = np.array([hashing.string_hash(w) for w in cues], dtype=np.uint64)
+        width = max(len(t) for t in _LEAD_CUES.values())
+        self.cue_short = np.full((len(cues), width), -1, dtype=np.int64)
+        self.cue_long = np.full((len(cues), width), -1, dtype=np.int64)
+        for i, word in enumerate(cues):
+            for j, token in enumerate(_LEAD_CUES[word]):
+                self.cue_short[i, j] = col(token)
+            for j, token in enumerate(_LEAD_CUES_LONG[word]):
+                self.cue_long[i, j] = col(token)
+
+    def lookup(self, table: np.ndarray, codes: np.ndarray, slow: Callable[[str], object]) -> np.ndarray:
+        """table[code] for every code, with code points past the BMP (rare) computed one by one."""
+        out = table[np.minimum(codes, _BMP - 1)]
+        astral = np.flatnonzero(codes >= _BMP)
+        if len(astral):
+            values = {c: slow(chr(c)) for c in np.unique(codes[astral]).tolist()}
+            out[astral] = [values[c] for c in codes[astral].tolist()]
+        return out
+
+
+@functools.cache
+def _tables() -> _Tables:
+    return _Tables()
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _class_of(ch: str) -> int:
+    return _CLASS_INDEX[_char_class(ch)]
+
+
+def _token_matrix(reads: Sequence[_Read | None], extras: Sequence[Sequence[str]] | None) -> sparse.csr_matrix:
+    """Exactly what hashing each line's `line_tokens` gives, computed for all lines at once on
+    one array of code points: tokens are found and hashed by position, never built as strings."""
+    tables = _tables()
+    n_lines = len(reads)
+    rows_out: list[np.ndarray] = []
+    cols_out: list[np.ndarray] = []
+
+    def emit(rows: np.ndarray, cols: np.ndarray | int) -> None:
+        rows_out.append(np.asarray(rows, dtype=np.int64))
+        cols_out.append(np.broadcast_to(np.asarray(cols, dtype=np.int64), np.shape(rows)))
+
+    live = [i for i, r in enumerate(reads) if r is not None]
+    blank = np.array([i for i, r in enumerate(reads) if r is None], dtype=np.int64)
+    emit(blank, tables.flag["blank"])
+    if live:
+        _live_tokens(tables, [reads[i] for i in live], np.asarray(live, dtype=np.int64), emit)  # type: ignore[misc]
+    if extras:
+        flat = [t for e in extras for t in e]
+        memo = {t: hashing.token_column(t) for t in set(flat)}
+        emit(np.asarray([i for i, e in enumerate(extras) for _ in e]), np.asarray([memo[t] for t in flat]))
+    rows = np.concatenate(rows_out) if rows_out else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate(cols_out) if cols_out else np.zeros(0, dtype=np.int64)
+    return hashing.counts_matrix(rows, cols, n_lines)
+
+
+def _starts(pattern: re.Pattern[str], text: str, word: np.ndarray) -> list[int]:
+    """Where `pattern` matches in `text` (at least once wherever `pattern.search` would)."""
+    fast = _DIGIT_LED.get(pattern)
+    if fast is None:
+        return [m.start() for m in pattern.finditer(text)]
+    # \b before a digit (a word character) means: no word character just before it. A match
+    # refused for that is searched again one character on, so no later match is missed.
+    out: list[int] = []
+    at = 0
+    search = fast.search
+    while (m := search(text, at)) is not None:
+        start = m.start()
+        if start and word[start - 1]:
+            at = start + 1
+        else:
+            out.append(start)
+            at = m.end()
+    return out
+
+
+def _live_tokens(tables: _Tables, reads: Sequence[_Read], row_of: np.ndarray,
+                 emit: Callable[[np.ndarray, np.ndarray | int], None]) -> None:
+    """Emit (row, column) pairs of every token of the non-blank lines `reads` (rows `row_of`)."""
+    n = len(reads)
+    long_lines = [i for i, r in enumerate(reads) if r.tail]
+    # Segments: every head, then the tail of every long line, joined by a separator that no
+    # token or pattern crosses (heads and tails are normalised: their only white space is " ").
+    texts = [r.head for r in reads] + [reads[i].tail for i in long_lines]
+    seg_len = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    seg_start = np.cumsum(seg_len + 1) - seg_len - 1
+    joined = "\n".join(texts)
+    cp = hashing.CodePoints(joined)
+    codes = cp.codes
+    n_segs = len(texts)
+    seg_of = np.repeat(np.arange(n_segs), seg_len + 1)[: len(codes)]
+    seg_line = np.concatenate((np.arange(n), np.asarray(long_lines, dtype=np.int64)))
+    # The segment whose last tokens and characters are the line's end: its tail, else its head.
+    tail_seg = np.arange(n)
+    tail_seg[long_lines] = n + np.arange(len(long_lines))
+    is_tail = np.zeros(n_segs, dtype=bool)
+    is_tail[tail_seg] = True
+    lengths = np.fromiter((r.length for r in reads), dtype=np.int64, count=n)
+    short = lengths <= SHORT_CHARS
+    line_rows = row_of
+    all_lines = np.arange(n)
+    fam = tables.family
+
+    # Tokens (\w+ runs and single other visible characters), by position.
+    word = tables.lookup(tables.word, codes, _is_word)
+    space = (codes == 32) | (codes == 10)
+    prev_word = np.concatenate(([False], word[:-1]))
+    word_start = word & ~prev_word
+    word_end = np.flatnonzero(word & ~np.concatenate((word[1:], [False]))) + 1
+    t_start = np.flatnonzero(word_start | (~word & ~space))
+    run = np.cumsum(word_start) - 1
+    # A non-word token reads run -1, the appended 0: np.where discards it.
+    t_end = np.where(word[t_start], np.append(word_end, 0)[run[t_start]], t_start + 1)
+    t_seg = seg_of[t_start]
+    t_count = np.bincount(t_seg, minlength=n_segs)
+    rank = np.arange(len(t_start)) - (np.cumsum(t_count) - t_count)[t_seg]
+    t_hash = cp.hashes(t_start, t_end)
+    t_len = t_end - t_start
+
+    emit(line_rows, tables.len[np.searchsorted(_LEN_EDGES, lengths, side="right")])
+    words = np.fromiter((r.words for r in reads), dtype=np.int64, count=n)
+    emit(line_rows, tables.nw[np.searchsorted(_WORD_EDGES, words, side="right")])
+    first = tables.lookup(tables.char_class, codes[seg_start[:n]], _class_of)
+    last = tables.lookup(tables.char_class, codes[seg_start[tail_seg] + seg_len[tail_seg] - 1], _class_of)
+    emit(line_rows, tables.first[first])
+    emit(line_rows, tables.last[last])
+    emit(line_rows, tables.firstlast[first, last])
+
+    in_head = t_seg < n
+    lead = np.flatnonzero(in_head & (rank < PREFIX_TOKENS))
+    emit(line_rows[t_seg[lead]], fam["w="].columns(t_hash[lead]))
+    w0 = lead[rank[lead] == 0]
+    emit(line_rows[t_seg[w0]], fam["w0="].columns(t_hash[w0]))
+    # Pairs of neighbouring lead tokens, "a b": the hash of a, then of " " shifted past a, then b.
+    pairs = lead[(rank[lead] < 5) & (rank[lead] + 1 < np.minimum(t_count[t_seg[lead]], PREFIX_TOKENS))]
+    pair_hash = t_hash[pairs] + cp.powers[t_len[pairs]] * (np.uint64(33) + np.uint64(hashing.BASE) * t_hash[pairs + 1])
+    opening = rank[pairs] == 0
+    emit(line_rows[t_seg[pairs[opening]]], fam["w01="].columns(pair_hash[opening]))
+    emit(line_rows[t_seg[pairs]], fam["b="].columns(pair_hash))
+    ends = np.flatnonzero(is_tail[t_seg] & (rank >= t_count[t_seg] - 3))
+    emit(line_rows[seg_line[t_seg[ends]]], fam["t="].columns(t_hash[ends]))
+    lead_short = lead[short[t_seg[lead]]]
+    emit(line_rows[t_seg[lead_short]], fam["s="].columns(t_hash[lead_short]))
+    shorts = np.flatnonzero(short)
+    whole = cp.hashes(seg_start[shorts], seg_start[shorts] + np.minimum(seg_len[shorts], SHORT_CHARS))
+    emit(line_rows[shorts], fam["whole="].columns(whole))
+    grams = np.clip(seg_len[:n] - 2, 0, TRIGRAMS)
+    gram_line = np.repeat(all_lines, grams)
+    gram_at = seg_start[gram_line] + np.arange(len(gram_line)) - np.repeat(np.cumsum(grams) - grams, grams)
+    emit(line_rows[gram_line], fam["c3="].columns(cp.hashes(gram_at, gram_at + 3)))
+
+    # The sample (head, and " " + tail for a long line): character ratios and patterns.
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        """How many positions of `mask` each line's sample holds."""
+        counts = np.bincount(seg_of[np.flatnonzero(mask)], minlength=n_segs)
+        out = counts[:n].copy()
+        out[long_lines] += counts[n:]
+        return out
+
+    size = seg_len[:n].astype(float)
+    size[long_lines] += 1 + seg_len[n:]
+    arabic = (codes >= 0x0600) & (codes <= 0x06FF)
+    latin = ((codes >= 0x41) & (codes <= 0x5A)) | ((codes >= 0x61) & (codes <= 0x7A))
+    digit = (codes >= 0x30) & (codes <= 0x39)
+    for table, mask in zip(tables.ratio, (arabic, latin, digit)):
+        emit(line_rows, table[np.searchsorted(_RATIO_EDGES, per_line(mask) / size, side="right")])
+    for name, mask in (("emoji", codes >= 0x2190), ("pipe", codes == 0x7C)):
+        emit(line_rows[per_line(mask) > 0], tables.flag[name])
+    for name, pattern in _FLAGS:
+        hits = _starts(pattern, joined, word)
+        if hits:
+            emit(line_rows[np.unique(seg_line[seg_of[hits]])], tables.flag[name])
+    tags = [m.start() for m in _HASHTAG.finditer(joined)]
+    if tags:
+        count = np.bincount(seg_line[seg_of[tags]], minlength=n)
+        has = np.flatnonzero(count)
+        emit(line_rows[has], tables.hashtags[np.minimum(count[has], MAX_HASHTAGS)])
+    head_end = seg_start[:n] + seg_len[:n]
+    emit(line_rows[codes[head_end - 1] == 0x3A], tables.flag["endcolon"])
+    colons = np.flatnonzero(codes == 0x3A)
+    colon_seg, first_at = np.unique(seg_of[colons], return_index=True)
+    at = colons[first_at]
+    keep = (colon_seg < n) & (at > seg_start[colon_seg]) & (at - seg_start[colon_seg] <= COLON_CHARS)
+    colon_seg, at = colon_seg[keep], at[keep]
+    # head[:colon].rstrip(" "): normalised text has single spaces, so at most one goes.
+    at = at - (codes[at - 1] == 32)
+    emit(line_rows[colon_seg], fam["colon@"].columns(cp.hashes(seg_start[colon_seg], at)))
+    dots = np.flatnonzero((codes[:-2] == 0x2E) & (codes[1:-1] == 0x2E) & (codes[2:] == 0x2E))
+    marks = np.concatenate((dots, np.flatnonzero(codes == 0x2026)))
+    ell = np.unique(seg_of[marks])
+    ell = ell[is_tail[ell]]
+    emit(line_rows[seg_line[ell]], tables.flag["ellipsis"])
+
+    # Cue words among the lead tokens, and cue phrases anywhere in the head.
+    slot = np.searchsorted(tables.cue_hashes, t_hash[lead])
+    slot = np.minimum(slot, len(tables.cue_hashes) - 1)
+    found = tables.cue_hashes[slot] == t_hash[lead]
+    cue_tok, cue_slot = lead[found], slot[found]
+    cue_cols = np.where(short[t_seg[cue_tok]][:, None], tables.cue_short[cue_slot], tables.cue_long[cue_slot])
+    cue_rows = np.repeat(line_rows[t_seg[cue_tok]], cue_cols.shape[1])
+    flat = cue_cols.ravel()
+    emit(cue_rows[flat >= 0], flat[flat >= 0])
+    heads_end = int(head_end[-1])
+    for phrase, col in tables.phrases:
+        at = joined.find(phrase, 0, heads_end)
+        hits_at: list[int] = []
+        while at >= 0:
+            hits_at.append(at)
+            at = joined.find(phrase, at + 1, heads_end)
+        if hits_at:
+            emit(line_rows[np.unique(seg_of[hits_at])], col)

@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 
 from .decode import DEFAULT_THRESHOLD, context_matrix, text_context
 from .documents import LabelledDoc
-from .features import line_facts, line_matrix, line_tokens
+from .features import featurize, line_tokens
 from .labels import LABEL_INDEX
 from .model import Model
 
@@ -52,12 +52,11 @@ class Prepared:
 
     def __init__(self, docs: Sequence[LabelledDoc], extras: dict[str, list[list[str]]] | None = None) -> None:
         """Featurise `docs`; `extras` maps a doc id to per-non-blank-line extra tokens."""
-        tokens: list[list[str]] = []
+        texts: list[str] = []
+        line_extras: list[list[str]] = []
         labels: list[int] = []
         surface: list[int] = []
         groups: list[str] = []
-        shapes: list[tuple[float, float, float, float]] = []
-        vocab: list[frozenset[str]] = []
         weights: list[float] = []
         lengths: list[int] = []
         for doc in docs:
@@ -66,24 +65,22 @@ class Prepared:
             for text, label in doc.lines:
                 if not text.strip():
                     continue
-                facts = line_facts(text, doc_extras[n] if doc_extras else ())
-                tokens.append(facts.tokens)
+                texts.append(text)
+                line_extras.append(doc_extras[n] if doc_extras else [])
                 labels.append(LABEL_INDEX[label or "body"])
                 surface.append(LABEL_INDEX[surface_label(text, label or "body")])
                 groups.append(doc.site)
-                shapes.append(facts.shape)
-                vocab.append(facts.vocab)
                 weights.append(1.0 if doc.id.startswith("composed-") else HAND_WEIGHT)
                 n += 1
             lengths.append(n)
-        self.X = line_matrix(tokens)
+        facts, self.X = featurize(texts, line_extras if extras else None)
         self.y = np.asarray(labels)
         self.surface = np.asarray(surface)
         self.groups = np.asarray(groups)
-        self.shapes = np.asarray(shapes, dtype=float).reshape(-1, 4)
+        self.shapes = np.asarray([f.shape for f in facts], dtype=float).reshape(-1, 4)
         self.weights = np.asarray(weights)
         self.lengths = lengths
-        self.text = text_context(vocab, lengths)
+        self.text = text_context([f.vocab for f in facts], lengths)
 
 
 def _line_model(seed: int) -> SGDClassifier:
