@@ -237,6 +237,16 @@ def decide(proba: np.ndarray, threshold: float, keep: frozenset[str]) -> tuple[l
     return [LABELS[i] for i in chosen.tolist()], scores
 
 
+_JUNK_COLS = np.array([i for i in range(len(LABELS)) if i != _BODY])
+
+
+def _label_index(proba: np.ndarray, threshold: float) -> np.ndarray:
+    """The label index `decide` gives each line with nothing kept, without naming them: what the
+    rules check first, so that a document none of them applies to costs a few array operations."""
+    junk = proba[:, _JUNK_COLS]
+    return np.where(junk.sum(axis=1) >= threshold, _JUNK_COLS[junk.argmax(axis=1)], _BODY)
+
+
 def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> np.ndarray:
     """LABELS.md rule 1: once a bare read-also marker opens a block at the end, all of it is related.
 
@@ -248,8 +258,10 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> 
     n = len(proba)
     if n < 2:
         return proba
-    labels, _ = decide(proba, threshold, frozenset())
     words = np.expm1(shapes[:, 1])
+    if not ((_label_index(proba, threshold)[:-1] == _RELATED) & (words[:-1] <= MARKER_MAX_WORDS)).any():
+        return proba  # no bare marker to open a block
+    labels, _ = decide(proba, threshold, frozenset())
     body_before = 0
     end_signal = False
     for m in range(n - 1):
@@ -333,9 +345,9 @@ def close_summary_widget(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     n = len(final)
     words = np.expm1(shapes[:, 1])
     out = final
-    for i in range(n - 1):
-        if not (own[i, _CHROME] >= SUMMARY_HEADER_OWN and words[i] <= MARKER_MAX_WORDS
-                and vocab[i] & SUMMARY_HEADER_WORDS):
+    headers = np.flatnonzero((own[: n - 1, _CHROME] >= SUMMARY_HEADER_OWN) & (words[: n - 1] <= MARKER_MAX_WORDS))
+    for i in headers.tolist():
+        if not vocab[i] & SUMMARY_HEADER_WORDS:
             continue
         end = i + 1
         while end < n and shapes[end, 2] > 0:
@@ -369,8 +381,12 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     n = len(final)
     if n < 2:
         return final
-    labels, _ = decide(final, threshold, frozenset())
     words = np.expm1(shapes[:, 1])
+    candidates = (_label_index(final, threshold) == _RELATED) & (words >= CONTINUE_MIN_WORDS) \
+        & (own[:, _BODY] >= CONTINUE_OWN_BODY)
+    if not candidates.any():
+        return final  # no paragraph that context made related
+    labels, _ = decide(final, threshold, frozenset())
     article: set[str] = set()
     paragraphs = 0
     marker_seen = False
@@ -420,27 +436,26 @@ def _related_allowed(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> 
     """Related needs a reason: the line is a read-also line by itself, a bare marker came before
     it, or it stands in a run of related lines (a list) and looks like a headline on its own.
     A subheading that changes the story's topic is none of these."""
-    n = len(own)
-    allowed = own[:, _RELATED] >= RELATED_SELF
+    self_related = own[:, _RELATED] >= RELATED_SELF
     related = final.argmax(axis=1) == _RELATED
     words = np.expm1(shapes[:, 1])
-    marker_seen = False
-    for i in range(n):
-        if marker_seen:
-            allowed[i] = True
-        elif own[i, _RELATED] >= 0.5:
-            near = (i > 0 and related[i - 1]) or (i + 1 < n and related[i + 1])
-            allowed[i] = allowed[i] or near
-        if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
-            marker_seen = True
-    return allowed
+    marker = self_related & (words <= MARKER_MAX_WORDS)
+    # Every line after the first bare marker, and a line that leans related beside one that is.
+    after_marker = np.zeros(len(own), dtype=bool)
+    after_marker[1:] = np.logical_or.accumulate(marker)[:-1]
+    near = np.zeros(len(own), dtype=bool)
+    near[1:] |= related[:-1]
+    near[:-1] |= related[1:]
+    return self_related | after_marker | ((own[:, _RELATED] >= 0.5) & near)
 
 
 def _chrome_runs(allowed: np.ndarray, final: np.ndarray) -> np.ndarray:
     """Let chrome continue from a line that is chrome on its own to the chrome lines after it."""
-    allowed = allowed.copy()
     col = LABEL_INDEX["chrome"]
     best = final.argmax(axis=1)
+    if not ((best[1:] == col) & (best[:-1] == col)).any():
+        return allowed  # no two chrome lines in a row: nothing to run on
+    allowed = allowed.copy()
     for i in range(1, len(allowed)):
         if not allowed[i] and allowed[i - 1] and best[i - 1] == col and best[i] == col:
             allowed[i] = True
@@ -466,8 +481,10 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     n = len(final)
     if n < 2:
         return final
-    labels, _ = decide(final, threshold, frozenset())
     words = np.expm1(shapes[:, 1])
+    if not ((_label_index(final, threshold) == _RELATED) & (words > MARKER_MAX_WORDS)).any():
+        return final  # no headline that context made related
+    labels, _ = decide(final, threshold, frozenset())
     paragraphs = [i for i in range(n) if labels[i] == "body" and words[i] >= CONTINUE_MIN_WORDS]
     if not paragraphs:
         return final
@@ -532,10 +549,12 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     n = len(final)
     if n < 4:
         return final
-    labels, _ = decide(final, threshold, frozenset())
     words = np.expm1(shapes[:, 1])
-    end = np.array([label in ("source", "tags") for label in labels])
     marker = (own[:, _RELATED] >= RELATED_SELF) & (words <= MARKER_MAX_WORDS)
+    if not marker.any():
+        return final
+    labels, _ = decide(final, threshold, frozenset())
+    end = np.array([label in ("source", "tags") for label in labels])
     # A paragraph is long, or ends a sentence where a headline seldom does.
     ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
     paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))

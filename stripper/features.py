@@ -45,6 +45,7 @@ _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # The same three without their leading \b, which keeps re from skipping ahead to a digit; the
 # batch featuriser checks the character before each match instead.
+_ELLIPSIS = re.compile(r"\.\.\.|…")
 _DIGIT_LED = {_CLOCK: re.compile(_CLOCK.pattern[2:]), _DATE: re.compile(_DATE.pattern[2:]),
               _YEAR: re.compile(_YEAR.pattern[2:])}
 
@@ -420,30 +421,98 @@ def _class_of(ch: str) -> int:
     return _CLASS_INDEX[_char_class(ch)]
 
 
+class _Sink:
+    """(line, column) pairs as families hand them over, joined with few numpy calls at the end."""
+
+    def __init__(self) -> None:
+        self.lines: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        self.const_lines: list[np.ndarray] = []
+        self.const_cols: list[int] = []
+        self.hashed_lines: list[np.ndarray] = []
+        self.hashed: list[np.ndarray] = []
+        self.once_lines: list[np.ndarray] = []
+        self.once_cols: list[int] = []
+
+    def columns(self, lines: np.ndarray, cols: np.ndarray) -> None:
+        """Line lines[i] has column cols[i]."""
+        self.lines.append(lines)
+        self.cols.append(cols)
+
+    def constant(self, lines: np.ndarray, col: int) -> None:
+        """Every line in `lines` has column `col` (once per entry)."""
+        self.const_lines.append(lines)
+        self.const_cols.append(col)
+
+    def prefixed(self, family: hashing.Prefixed, lines: np.ndarray, value_hashes: np.ndarray) -> None:
+        """Line lines[i] has the token family.prefix + value i (mixed into columns at the end)."""
+        self.hashed_lines.append(lines)
+        self.hashed.append(family.head + family.shift * value_hashes)
+
+    def once(self, lines: np.ndarray | list[int], col: int) -> None:
+        """Each line in `lines` has column `col` once, however often it is listed."""
+        self.once_lines.append(np.asarray(lines, dtype=np.int64))
+        self.once_cols.append(col)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """All (line, column) pairs handed over."""
+        lines, cols = list(self.lines), list(self.cols)
+        if self.const_lines:
+            lines.extend(self.const_lines)
+            sizes = [len(x) for x in self.const_lines]
+            cols.append(np.repeat(np.asarray(self.const_cols, dtype=np.int64), sizes))
+        if self.hashed:
+            lines.extend(self.hashed_lines)
+            cols.append(hashing.mix(np.concatenate(self.hashed)))
+        if self.once_lines:
+            sizes = [len(x) for x in self.once_lines]
+            keys = np.unique(np.concatenate(self.once_lines) * N_HASHED_FEATURES
+                             + np.repeat(np.asarray(self.once_cols, dtype=np.int64), sizes))
+            lines.append(keys // N_HASHED_FEATURES)
+            cols.append(keys % N_HASHED_FEATURES)
+        if not lines:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(lines).astype(np.int64, copy=False), np.concatenate(cols).astype(np.int64, copy=False)
+
+
 def _token_matrix(reads: Sequence[_Read | None], extras: Sequence[Sequence[str]] | None) -> sparse.csr_matrix:
     """Exactly what hashing each line's `line_tokens` gives, computed for all lines at once on
     one array of code points: tokens are found and hashed by position, never built as strings."""
     tables = _tables()
-    n_lines = len(reads)
-    rows_out: list[np.ndarray] = []
-    cols_out: list[np.ndarray] = []
-
-    def emit(rows: np.ndarray, cols: np.ndarray | int) -> None:
-        rows_out.append(np.asarray(rows, dtype=np.int64))
-        cols_out.append(np.broadcast_to(np.asarray(cols, dtype=np.int64), np.shape(rows)))
-
     live = [i for i, r in enumerate(reads) if r is not None]
+    rows_parts: list[np.ndarray] = []
+    cols_parts: list[np.ndarray] = []
     blank = np.array([i for i, r in enumerate(reads) if r is None], dtype=np.int64)
-    emit(blank, tables.flag["blank"])
+    if len(blank):
+        rows_parts.append(blank)
+        cols_parts.append(np.full(len(blank), tables.flag["blank"], dtype=np.int64))
     if live:
-        _live_tokens(tables, [reads[i] for i in live], np.asarray(live, dtype=np.int64), emit)  # type: ignore[misc]
+        sink = _Sink()
+        _live_tokens(tables, [reads[i] for i in live], sink)  # type: ignore[misc]
+        lines, cols = sink.pairs()
+        rows_parts.append(np.asarray(live, dtype=np.int64)[lines])
+        cols_parts.append(cols)
     if extras:
         flat = [t for e in extras for t in e]
-        memo = {t: hashing.token_column(t) for t in set(flat)}
-        emit(np.asarray([i for i, e in enumerate(extras) for _ in e]), np.asarray([memo[t] for t in flat]))
-    rows = np.concatenate(rows_out) if rows_out else np.zeros(0, dtype=np.int64)
-    cols = np.concatenate(cols_out) if cols_out else np.zeros(0, dtype=np.int64)
-    return hashing.counts_matrix(rows, cols, n_lines)
+        rows_parts.append(np.asarray([i for i, e in enumerate(extras) for _ in e], dtype=np.int64))
+        cols_parts.append(np.asarray([_extra_column(t) for t in flat], dtype=np.int64))
+    if not rows_parts:
+        return hashing.counts_matrix(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), len(reads))
+    return hashing.row_matrix(np.concatenate(rows_parts), np.concatenate(cols_parts), len(reads))
+
+
+#: Structural tokens remembered with their columns: a site's pages repeat the same few hundred.
+EXTRA_CACHE = 10_000
+_extra_columns: dict[str, int] = {}
+
+
+def _extra_column(token: str) -> int:
+    col = _extra_columns.get(token)
+    if col is None:
+        col = hashing.token_column(token)
+        if len(_extra_columns) < EXTRA_CACHE:
+            _extra_columns[token] = col
+    return col
 
 
 def _starts(pattern: re.Pattern[str], text: str, word: np.ndarray) -> list[int]:
@@ -466,9 +535,8 @@ def _starts(pattern: re.Pattern[str], text: str, word: np.ndarray) -> list[int]:
     return out
 
 
-def _live_tokens(tables: _Tables, reads: Sequence[_Read], row_of: np.ndarray,
-                 emit: Callable[[np.ndarray, np.ndarray | int], None]) -> None:
-    """Emit (row, column) pairs of every token of the non-blank lines `reads` (rows `row_of`)."""
+def _live_tokens(tables: _Tables, reads: Sequence[_Read], sink: _Sink) -> None:
+    """Hand `sink` the (line, column) pairs of every token of the non-blank lines `reads`."""
     n = len(reads)
     long_lines = [i for i, r in enumerate(reads) if r.tail]
     # Segments: every head, then the tail of every long line, joined by a separator that no
@@ -489,8 +557,7 @@ def _live_tokens(tables: _Tables, reads: Sequence[_Read], row_of: np.ndarray,
     is_tail[tail_seg] = True
     lengths = np.fromiter((r.length for r in reads), dtype=np.int64, count=n)
     short = lengths <= SHORT_CHARS
-    line_rows = row_of
-    all_lines = np.arange(n)
+    every = np.arange(n)
     fam = tables.family
 
     # Tokens (\w+ runs and single other visible characters), by position.
@@ -509,95 +576,98 @@ def _live_tokens(tables: _Tables, reads: Sequence[_Read], row_of: np.ndarray,
     t_hash = cp.hashes(t_start, t_end)
     t_len = t_end - t_start
 
-    emit(line_rows, tables.len[np.searchsorted(_LEN_EDGES, lengths, side="right")])
     words = np.fromiter((r.words for r in reads), dtype=np.int64, count=n)
-    emit(line_rows, tables.nw[np.searchsorted(_WORD_EDGES, words, side="right")])
     first = tables.lookup(tables.char_class, codes[seg_start[:n]], _class_of)
     last = tables.lookup(tables.char_class, codes[seg_start[tail_seg] + seg_len[tail_seg] - 1], _class_of)
-    emit(line_rows, tables.first[first])
-    emit(line_rows, tables.last[last])
-    emit(line_rows, tables.firstlast[first, last])
+    # The sample (head, and " " + tail for a long line): one class per character, counted per
+    # segment in one pass (Arabic, Latin, digit, symbol and pipe are disjoint ranges).
+    kind = np.zeros(len(codes), dtype=np.int64)
+    kind[(codes >= 0x0600) & (codes <= 0x06FF)] = 1
+    kind[((codes >= 0x41) & (codes <= 0x5A)) | ((codes >= 0x61) & (codes <= 0x7A))] = 2
+    kind[(codes >= 0x30) & (codes <= 0x39)] = 3
+    kind[codes >= 0x2190] = 4
+    kind[codes == 0x7C] = 5
+    counts = np.bincount(seg_of * 6 + kind, minlength=n_segs * 6).reshape(n_segs, 6)
+    per_line = counts[:n].copy()
+    per_line[long_lines] += counts[n:]
+    size = seg_len[:n].astype(float)
+    size[long_lines] += 1 + seg_len[n:]
+    ratios = np.searchsorted(_RATIO_EDGES, (per_line[:, 1:4] / size[:, None]).ravel(), side="right").reshape(n, 3)
+    sink.columns(np.tile(every, 8), np.concatenate((
+        tables.len[np.searchsorted(_LEN_EDGES, lengths, side="right")],
+        tables.nw[np.searchsorted(_WORD_EDGES, words, side="right")],
+        tables.first[first], tables.last[last], tables.firstlast[first, last],
+        tables.ratio[0][ratios[:, 0]], tables.ratio[1][ratios[:, 1]], tables.ratio[2][ratios[:, 2]])))
+    sink.constant(np.flatnonzero(per_line[:, 4]), tables.flag["emoji"])
+    sink.constant(np.flatnonzero(per_line[:, 5]), tables.flag["pipe"])
 
     in_head = t_seg < n
     lead = np.flatnonzero(in_head & (rank < PREFIX_TOKENS))
-    emit(line_rows[t_seg[lead]], fam["w="].columns(t_hash[lead]))
+    lead_line = t_seg[lead]
+    sink.prefixed(fam["w="], lead_line, t_hash[lead])
     w0 = lead[rank[lead] == 0]
-    emit(line_rows[t_seg[w0]], fam["w0="].columns(t_hash[w0]))
+    sink.prefixed(fam["w0="], t_seg[w0], t_hash[w0])
     # Pairs of neighbouring lead tokens, "a b": the hash of a, then of " " shifted past a, then b.
-    pairs = lead[(rank[lead] < 5) & (rank[lead] + 1 < np.minimum(t_count[t_seg[lead]], PREFIX_TOKENS))]
+    pairs = lead[(rank[lead] < 5) & (rank[lead] + 1 < np.minimum(t_count[lead_line], PREFIX_TOKENS))]
     pair_hash = t_hash[pairs] + cp.powers[t_len[pairs]] * (np.uint64(33) + np.uint64(hashing.BASE) * t_hash[pairs + 1])
     opening = rank[pairs] == 0
-    emit(line_rows[t_seg[pairs[opening]]], fam["w01="].columns(pair_hash[opening]))
-    emit(line_rows[t_seg[pairs]], fam["b="].columns(pair_hash))
+    sink.prefixed(fam["w01="], t_seg[pairs[opening]], pair_hash[opening])
+    sink.prefixed(fam["b="], t_seg[pairs], pair_hash)
     ends = np.flatnonzero(is_tail[t_seg] & (rank >= t_count[t_seg] - 3))
-    emit(line_rows[seg_line[t_seg[ends]]], fam["t="].columns(t_hash[ends]))
-    lead_short = lead[short[t_seg[lead]]]
-    emit(line_rows[t_seg[lead_short]], fam["s="].columns(t_hash[lead_short]))
+    sink.prefixed(fam["t="], seg_line[t_seg[ends]], t_hash[ends])
+    lead_short = lead[short[lead_line]]
+    sink.prefixed(fam["s="], t_seg[lead_short], t_hash[lead_short])
     shorts = np.flatnonzero(short)
     whole = cp.hashes(seg_start[shorts], seg_start[shorts] + np.minimum(seg_len[shorts], SHORT_CHARS))
-    emit(line_rows[shorts], fam["whole="].columns(whole))
+    sink.prefixed(fam["whole="], shorts, whole)
     grams = np.clip(seg_len[:n] - 2, 0, TRIGRAMS)
-    gram_line = np.repeat(all_lines, grams)
+    gram_line = np.repeat(every, grams)
     gram_at = seg_start[gram_line] + np.arange(len(gram_line)) - np.repeat(np.cumsum(grams) - grams, grams)
-    emit(line_rows[gram_line], fam["c3="].columns(cp.hashes(gram_at, gram_at + 3)))
+    sink.prefixed(fam["c3="], gram_line, cp.hashes(gram_at, gram_at + 3))
 
-    # The sample (head, and " " + tail for a long line): character ratios and patterns.
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        """How many positions of `mask` each line's sample holds."""
-        counts = np.bincount(seg_of[np.flatnonzero(mask)], minlength=n_segs)
-        out = counts[:n].copy()
-        out[long_lines] += counts[n:]
-        return out
-
-    size = seg_len[:n].astype(float)
-    size[long_lines] += 1 + seg_len[n:]
-    arabic = (codes >= 0x0600) & (codes <= 0x06FF)
-    latin = ((codes >= 0x41) & (codes <= 0x5A)) | ((codes >= 0x61) & (codes <= 0x7A))
-    digit = (codes >= 0x30) & (codes <= 0x39)
-    for table, mask in zip(tables.ratio, (arabic, latin, digit)):
-        emit(line_rows, table[np.searchsorted(_RATIO_EDGES, per_line(mask) / size, side="right")])
-    for name, mask in (("emoji", codes >= 0x2190), ("pipe", codes == 0x7C)):
-        emit(line_rows[per_line(mask) > 0], tables.flag[name])
     for name, pattern in _FLAGS:
         hits = _starts(pattern, joined, word)
         if hits:
-            emit(line_rows[np.unique(seg_line[seg_of[hits]])], tables.flag[name])
+            sink.once(seg_line[seg_of[hits]], tables.flag[name])
     tags = [m.start() for m in _HASHTAG.finditer(joined)]
     if tags:
         count = np.bincount(seg_line[seg_of[tags]], minlength=n)
         has = np.flatnonzero(count)
-        emit(line_rows[has], tables.hashtags[np.minimum(count[has], MAX_HASHTAGS)])
+        sink.columns(has, tables.hashtags[np.minimum(count[has], MAX_HASHTAGS)])
     head_end = seg_start[:n] + seg_len[:n]
-    emit(line_rows[codes[head_end - 1] == 0x3A], tables.flag["endcolon"])
+    sink.constant(np.flatnonzero(codes[head_end - 1] == 0x3A), tables.flag["endcolon"])
     colons = np.flatnonzero(codes == 0x3A)
-    colon_seg, first_at = np.unique(seg_of[colons], return_index=True)
-    at = colons[first_at]
-    keep = (colon_seg < n) & (at > seg_start[colon_seg]) & (at - seg_start[colon_seg] <= COLON_CHARS)
-    colon_seg, at = colon_seg[keep], at[keep]
-    # head[:colon].rstrip(" "): normalised text has single spaces, so at most one goes.
-    at = at - (codes[at - 1] == 32)
-    emit(line_rows[colon_seg], fam["colon@"].columns(cp.hashes(seg_start[colon_seg], at)))
-    dots = np.flatnonzero((codes[:-2] == 0x2E) & (codes[1:-1] == 0x2E) & (codes[2:] == 0x2E))
-    marks = np.concatenate((dots, np.flatnonzero(codes == 0x2026)))
-    ell = np.unique(seg_of[marks])
-    ell = ell[is_tail[ell]]
-    emit(line_rows[seg_line[ell]], tables.flag["ellipsis"])
+    if len(colons):
+        colon_seg, first_at = np.unique(seg_of[colons], return_index=True)
+        at = colons[first_at]
+        ok = (colon_seg < n) & (at > seg_start[colon_seg]) & (at - seg_start[colon_seg] <= COLON_CHARS)
+        colon_seg, at = colon_seg[ok], at[ok]
+        # head[:colon].rstrip(" "): normalised text has single spaces, so at most one goes.
+        at = at - (codes[at - 1] == 32)
+        sink.prefixed(fam["colon@"], colon_seg, cp.hashes(seg_start[colon_seg], at))
+    marks = [m.start() for m in _ELLIPSIS.finditer(joined)]
+    if marks:
+        ell = seg_of[marks]
+        sink.once(seg_line[ell[is_tail[ell]]], tables.flag["ellipsis"])
 
     # Cue words among the lead tokens, and cue phrases anywhere in the head.
-    slot = np.searchsorted(tables.cue_hashes, t_hash[lead])
-    slot = np.minimum(slot, len(tables.cue_hashes) - 1)
+    slot = np.minimum(np.searchsorted(tables.cue_hashes, t_hash[lead]), len(tables.cue_hashes) - 1)
     found = tables.cue_hashes[slot] == t_hash[lead]
-    cue_tok, cue_slot = lead[found], slot[found]
-    cue_cols = np.where(short[t_seg[cue_tok]][:, None], tables.cue_short[cue_slot], tables.cue_long[cue_slot])
-    cue_rows = np.repeat(line_rows[t_seg[cue_tok]], cue_cols.shape[1])
-    flat = cue_cols.ravel()
-    emit(cue_rows[flat >= 0], flat[flat >= 0])
+    if found.any():
+        cue_tok, cue_slot = lead[found], slot[found]
+        cue_cols = np.where(short[t_seg[cue_tok]][:, None], tables.cue_short[cue_slot], tables.cue_long[cue_slot])
+        cue_lines = np.repeat(t_seg[cue_tok], cue_cols.shape[1])
+        flat = cue_cols.ravel()
+        sink.columns(cue_lines[flat >= 0], flat[flat >= 0])
     heads_end = int(head_end[-1])
+    find = joined.find
     for phrase, col in tables.phrases:
-        at = joined.find(phrase, 0, heads_end)
+        at_ = find(phrase, 0, heads_end)
+        if at_ < 0:
+            continue
         hits_at: list[int] = []
-        while at >= 0:
-            hits_at.append(at)
-            at = joined.find(phrase, at + 1, heads_end)
-        if hits_at:
-            emit(line_rows[np.unique(seg_of[hits_at])], col)
+        while at_ >= 0:
+            hits_at.append(at_)
+            at_ = find(phrase, at_ + 1, heads_end)
+        # Once per phrase, not per column: two phrases of one label add its token twice.
+        sink.constant(np.unique(seg_of[hits_at]), col)

@@ -114,3 +114,15 @@ def counts_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int) -> sparse.csr
     matrix = sparse.coo_matrix((data, (rows, cols)), shape=(n_rows, N_HASHED_FEATURES)).tocsr()
     matrix.sum_duplicates()
     return matrix
+
+
+def row_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int) -> sparse.csr_matrix:
+    """A float32 CSR matrix of (row, column) pairs; a pair listed twice is kept as two entries
+    (the same matrix for every product, without the cost of merging them)."""
+    # A stable sort on 16-bit keys is a radix sort: linear, unlike a sort of int64 rows.
+    key = rows.astype(np.uint16) if n_rows <= 1 << 16 else rows
+    order = np.argsort(key, kind="stable")
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    data = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((data, cols[order], indptr), shape=(n_rows, N_HASHED_FEATURES))
