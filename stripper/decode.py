@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import LineFacts
+from .features import LineFacts, topic_stems
 from .labels import LABEL_INDEX, LABELS
 
 #: Junk probability at or above which a line is removed; higher keeps more (safer).
@@ -616,11 +616,29 @@ def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -
     return out
 
 
+class _Stems(Sequence[frozenset[str]]):
+    """Each line's topical stems, folded only for the lines a rule reads: most documents meet
+    no rule that needs them."""
+
+    def __init__(self, vocab: Sequence[frozenset[str]]) -> None:
+        self.vocab = vocab
+        self.done: dict[int, frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.vocab)
+
+    def __getitem__(self, i: int) -> frozenset[str]:  # type: ignore[override]
+        stems = self.done.get(i)
+        if stems is None:
+            stems = self.done[i] = topic_stems(self.vocab[i])
+        return stems
+
+
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, facts: Sequence[LineFacts],
                     threshold: float) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities."""
     vocab = [fact.vocab for fact in facts]
-    stems = [fact.stems for fact in facts]
+    stems = _Stems(vocab)
     out = gate_surface(final, own, shapes)
     out = close_end_block(out, shapes, threshold)
     out = keep_continuing_body(out, own, shapes, stems, threshold)

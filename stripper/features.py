@@ -183,14 +183,13 @@ class LineFacts(NamedTuple):
 
     shape: tuple[float, float, float, float]
     vocab: frozenset[str]
-    stems: frozenset[str]
     #: Cells of a table row ("a | b | c": 3) when the line has two or more pipes, else 0.
     cells: int = 0
     #: Whether the line ends a sentence (".", "!"): paragraphs do, headlines seldom.
     sentence: bool = False
 
 
-_BLANK = LineFacts((0.0, 0.0, 0.0, 0.0), frozenset(), frozenset())
+_BLANK = LineFacts((0.0, 0.0, 0.0, 0.0), frozenset())
 
 
 def _read_head(line: str) -> str:
@@ -226,8 +225,7 @@ def _read(line: str) -> tuple[LineFacts, _Read | None]:
     )
     vocab = frozenset(_WORD.findall(norm)).difference(STOPWORDS)
     pipes = stripped.count("|")
-    facts = LineFacts(shape, vocab, topic_stems(vocab), pipes + 1 if pipes >= 2 else 0,
-                      stripped.endswith((".", "!")))
+    facts = LineFacts(shape, vocab, pipes + 1 if pipes >= 2 else 0, stripped.endswith((".", "!")))
     head = norm[:PREFIX_CHARS]
     length = len(line)
     words = head.count(" ") + 1
@@ -240,7 +238,7 @@ def _read(line: str) -> tuple[LineFacts, _Read | None]:
 
 
 def line_facts(line: str) -> LineFacts:
-    """Shape row, vocabulary, stems, table cells and sentence end of one line."""
+    """Shape row, vocabulary, table cells and sentence end of one line."""
     return _read(line)[0]
 
 
