@@ -15,7 +15,7 @@ from .features import LineFacts, featurize
 from .forest import Forest
 from .forest import predict_proba as forest_proba
 from .labels import LABELS, check_keep
-from .model import Model, load_model, load_packaged
+from .model import Model, TreeModel, load_model, load_packaged
 from .textlines import BOM, Document, join_kept, split_document
 
 logger = logging.getLogger(__name__)
@@ -226,7 +226,9 @@ class Stripper:
         context_model = self.model.context_model
         if self._forest is None or self._forest[0] is not context_model:
             try:
-                forest: Forest | None = Forest(context_model)
+                # The packaged model's trees come flat; a scikit-learn model is flattened here.
+                forest: Forest | None = (context_model.forest if isinstance(context_model, TreeModel)
+                                         else Forest(context_model))
             except (AttributeError, ValueError):
                 forest = None  # not a HistGradientBoostingClassifier: its own predict_proba serves
             self._forest = (context_model, forest)

@@ -55,39 +55,87 @@ def _leaf_order(nodes: np.ndarray) -> tuple[list[int], dict[int, int]]:
 class Forest:
     """A fitted HistGradientBoostingClassifier (numeric features, no categorical ones) as arrays."""
 
+    #: What `to_arrays` writes and `from_arrays` reads: everything the scoring derives the rest from.
+    ARRAYS = ("split_feature", "split_threshold", "split_missing_left", "split_left_leaves", "leaf_value",
+              "baseline", "tree_class")
+
     def __init__(self, model: object) -> None:
         """Flatten the trees of `model`; ValueError when it uses what this scoring does not support."""
         predictors = model._predictors  # type: ignore[attr-defined]
         if getattr(model, "is_categorical_", None) is not None:
             raise ValueError("categorical features are not supported")
-        self.classes = int(model.n_trees_per_iteration_)  # type: ignore[attr-defined]
-        self.baseline = np.asarray(model._baseline_prediction, dtype=float).reshape(-1)  # type: ignore[attr-defined]
+        classes = int(model.n_trees_per_iteration_)  # type: ignore[attr-defined]
+        baseline = np.asarray(model._baseline_prediction, dtype=float).reshape(-1)  # type: ignore[attr-defined]
         trees = [tree.nodes for iteration in predictors for tree in iteration]
-        self.n_trees = len(trees)
-        tree_class = np.tile(np.arange(self.classes), len(predictors))
+        n_trees = len(trees)
+        tree_class = np.tile(np.arange(classes), len(predictors))
         orders = [_leaf_order(nodes) for nodes in trees]
         most_leaves = max((len(leaves) for leaves, _ in orders), default=1)
         if most_leaves > MAX_LEAVES:
             raise ValueError(f"trees with more than {MAX_LEAVES} leaves are not supported")
-        self.width = max((len(masks) for _, masks in orders), default=0) or 1
-        # The narrowest mask that holds a bit per leaf: less memory to move per row.
-        self.mask_type = next(t for t in (np.uint16, np.uint32, np.uint64) if np.iinfo(t).bits >= most_leaves)
+        width = max((len(masks) for _, masks in orders), default=0) or 1
         # Split k of every tree side by side (split-major: k * n_trees + tree), so the OR over a
         # tree's splits runs along contiguous rows; a padding split never sends a row right.
-        size = self.width * self.n_trees
-        self.split_feature = np.zeros(size, dtype=np.intp)
-        self.split_threshold = np.full(size, np.inf)
-        self.split_missing_left = np.ones(size, dtype=bool)
-        self.split_left_leaves = np.zeros(size, dtype=self.mask_type)
-        self.leaf_value = np.zeros((self.n_trees, most_leaves))
+        size = width * n_trees
+        split_feature = np.zeros(size, dtype=np.intp)
+        split_threshold = np.full(size, np.inf)
+        split_missing_left = np.ones(size, dtype=bool)
+        split_left_leaves = np.zeros(size, dtype=np.uint64)
+        leaf_value = np.zeros((n_trees, most_leaves))
         for t, (nodes, (leaves, masks)) in enumerate(zip(trees, orders)):
             for k, (node, mask) in enumerate(masks.items()):
-                at = k * self.n_trees + t
-                self.split_feature[at] = nodes["feature_idx"][node]
-                self.split_threshold[at] = nodes["num_threshold"][node]
-                self.split_missing_left[at] = bool(nodes["missing_go_to_left"][node])
-                self.split_left_leaves[at] = mask
-            self.leaf_value[t, : len(leaves)] = nodes["value"][leaves]
+                at = k * n_trees + t
+                split_feature[at] = nodes["feature_idx"][node]
+                split_threshold[at] = nodes["num_threshold"][node]
+                split_missing_left[at] = bool(nodes["missing_go_to_left"][node])
+                split_left_leaves[at] = mask
+            leaf_value[t, : len(leaves)] = nodes["value"][leaves]
+        self._build(split_feature, split_threshold, split_missing_left, split_left_leaves, leaf_value, baseline,
+                    tree_class)
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Forest:
+        """A Forest from what `to_arrays` gave; ValueError when the arrays do not fit together."""
+        forest = cls.__new__(cls)
+        try:
+            parts = [np.asarray(arrays[name]) for name in cls.ARRAYS]
+        except KeyError as exc:
+            raise ValueError(f"missing forest array {exc}") from exc
+        split_feature, split_threshold, missing_left, left_leaves, leaf_value, baseline, tree_class = parts
+        n_trees = leaf_value.shape[0] if leaf_value.ndim == 2 else -1
+        size = len(split_feature)
+        if (n_trees <= 0 or size % n_trees or leaf_value.shape[1] > MAX_LEAVES or len(tree_class) != n_trees
+                or not all(len(a) == size for a in (split_threshold, missing_left, left_leaves))
+                or (size and split_feature.min() < 0)):
+            raise ValueError("forest arrays of inconsistent shapes")
+        forest._build(split_feature.astype(np.intp), split_threshold.astype(float), missing_left.astype(bool),
+                      left_leaves.astype(np.uint64), leaf_value.astype(float), baseline.astype(float).reshape(-1),
+                      tree_class.astype(np.intp))
+        return forest
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The arrays `from_arrays` rebuilds this Forest from (no code, no pickle)."""
+        return {"split_feature": self.split_feature.astype(np.int32), "split_threshold": self.split_threshold,
+                "split_missing_left": self.split_missing_left, "split_left_leaves": self.split_left_leaves,
+                "leaf_value": self.leaf_value, "baseline": self.baseline,
+                "tree_class": self.tree_class.astype(np.int32)}
+
+    def _build(self, split_feature: np.ndarray, split_threshold: np.ndarray, split_missing_left: np.ndarray,
+               split_left_leaves: np.ndarray, leaf_value: np.ndarray, baseline: np.ndarray,
+               tree_class: np.ndarray) -> None:
+        self.n_trees, most_leaves = leaf_value.shape
+        self.classes = len(baseline)
+        self.width = len(split_feature) // self.n_trees
+        size = self.width * self.n_trees
+        self.baseline = baseline
+        self.tree_class = tree_class
+        self.leaf_value = leaf_value
+        # The narrowest mask that holds a bit per leaf: less memory to move per row.
+        self.mask_type = next(t for t in (np.uint16, np.uint32, np.uint64) if np.iinfo(t).bits >= most_leaves)
+        self.split_feature = split_feature
+        self.split_threshold = split_threshold
+        self.split_missing_left = split_missing_left
+        self.split_left_leaves = split_left_leaves.astype(self.mask_type)
         self.tree_index = np.arange(self.n_trees)
         # Summing leaves per class is one product with this (trees x classes) indicator.
         self.class_sum = np.zeros((self.n_trees, self.classes))

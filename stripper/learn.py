@@ -74,6 +74,8 @@ class Prepared:
                 n += 1
             lengths.append(n)
         facts, self.X = featurize(texts, line_extras if extras else None)
+        # One entry per (line, column): scoring does not care, but the fit's rounding would.
+        self.X.sum_duplicates()
         self.y = np.asarray(labels)
         self.surface = np.asarray(surface)
         self.groups = np.asarray(groups)

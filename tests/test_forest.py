@@ -32,10 +32,36 @@ def test_binary_model() -> None:
     assert np.allclose(Forest(model).predict_proba(X[:20]), model.predict_proba(X[:20]), atol=1e-12)
 
 
-def test_agrees_on_the_packaged_model() -> None:
-    context_model = default_stripper().model.context_model
-    X = np.random.default_rng(3).random((25, context_model.n_features_in_))
-    assert np.allclose(Forest(context_model).predict_proba(X), context_model.predict_proba(X), atol=1e-12)
+@pytest.fixture(scope="module")
+def full_size() -> HistGradientBoostingClassifier:
+    """A context model of the packaged one's size: as many rounds, leaves and classes."""
+    from stripper.learn import CONTEXT_LEAVES, CONTEXT_ROUNDS
+
+    rng = np.random.default_rng(7)
+    X = rng.random((3000, 20))
+    y = np.digitize(X[:, 0] + 0.5 * X[:, 1] * X[:, 2] + 0.2 * rng.random(3000), np.linspace(0.2, 1.2, 6))
+    return HistGradientBoostingClassifier(max_iter=CONTEXT_ROUNDS, max_leaf_nodes=CONTEXT_LEAVES,
+                                          early_stopping=False, random_state=0).fit(X, y)
+
+
+def test_agrees_on_a_model_the_size_of_the_packaged_one(full_size: HistGradientBoostingClassifier) -> None:
+    X = np.random.default_rng(3).random((25, 20))
+    assert np.allclose(Forest(full_size).predict_proba(X), full_size.predict_proba(X), atol=1e-12)
+
+
+def test_arrays_round_trip(full_size: HistGradientBoostingClassifier) -> None:
+    # What the packaged model stores is enough to score exactly as the fitted model does.
+    X = np.random.default_rng(4).random((300, 20))
+    forest = Forest.from_arrays(Forest(full_size).to_arrays())
+    assert np.allclose(predict_proba(full_size, forest, X), full_size.predict_proba(X), atol=1e-9)
+
+
+def test_inconsistent_arrays_are_refused(toy: HistGradientBoostingClassifier) -> None:
+    arrays = Forest(toy).to_arrays()
+    with pytest.raises(ValueError, match="missing forest array"):
+        Forest.from_arrays({k: v for k, v in arrays.items() if k != "leaf_value"})
+    with pytest.raises(ValueError, match="inconsistent shapes"):
+        Forest.from_arrays({**arrays, "split_threshold": arrays["split_threshold"][:-1]})
 
 
 def test_large_batches_are_scored_in_chunks(toy: HistGradientBoostingClassifier,
@@ -63,8 +89,9 @@ def test_trees_of_any_size_up_to_64_leaves(leaves: int) -> None:
     assert np.allclose(Forest(model).predict_proba(X[:300]), model.predict_proba(X[:300]), atol=1e-12)
 
 
-def test_a_large_batch_agrees_on_the_packaged_model() -> None:
+def test_the_packaged_trees_score_alike_binned_and_unbinned() -> None:
     context_model = default_stripper().model.context_model
     X = np.random.default_rng(6).random((300, context_model.n_features_in_))
-    forest = Forest(context_model)
-    assert np.allclose(predict_proba(context_model, forest, X), context_model.predict_proba(X), atol=1e-9)
+    forest = context_model.forest
+    unbinned = np.concatenate([forest.predict_proba(X[i : i + 32]) for i in range(0, 300, 32)])
+    assert np.allclose(predict_proba(context_model, forest, X), unbinned, atol=1e-12)

@@ -1,9 +1,10 @@
 """Model integrity beyond tests/test_model_safety.py: what is refused, that it is refused before the
-pickle runs, and that the message says why.
+file is read as a model, and that the message says why.
 
-Loading a joblib file executes code from it, so every refusal here also asserts that
-`joblib.load` was never reached. Cases that the core does not handle yet are strict xfails naming
-the fix; they turn into failures (XPASS) once the core is fixed, so the marker gets removed.
+The packaged model is plain arrays, but a damaged one must still never reach the reader: every
+refusal of it asserts that `read_arrays` was never called. A user model is a joblib file, and
+loading one executes code from it, so every refusal of one asserts that `joblib.load` was never
+reached.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ import stripper
 from stripper import cli
 from stripper import model as model_mod
 from stripper.features import FEATURE_VERSION
-from stripper.model import ModelError, file_sha256, load_model, load_packaged, packaged_model_path
+from stripper.model import (
+    ModelError,
+    file_sha256,
+    load_model,
+    load_packaged,
+    packaged_model_path,
+    save_model,
+    write_arrays,
+)
 
 #: Byte offsets changed in the tampering tests: the header, the middle, the very end, and
 #: negative ones counted from the end.
@@ -30,23 +39,33 @@ ARTICLE = "قال الوزير إن الحكومة ستطلق مشروعا جد�
 def packaged_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the packaged model (with digest and card) that load_packaged() will use."""
     src = packaged_model_path()
-    for suffix in (".joblib", ".sha256", ".card.json"):
+    for suffix in (".npz", ".sha256", ".card.json"):
         shutil.copy(src.with_suffix(suffix), tmp_path / f"default{suffix}")
-    path = tmp_path / "default.joblib"
+    path = tmp_path / "default.npz"
     monkeypatch.setattr(model_mod, "packaged_model_path", lambda: path)
     return path
 
 
 @pytest.fixture()
+def user_model(tmp_path: Path) -> Path:
+    """A user model file (joblib, with digest and card) made from the packaged model."""
+    path = tmp_path / "site.joblib"
+    save_model(load_packaged(), path)
+    return path
+
+
+@pytest.fixture()
 def no_unpickling(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Make joblib.load record its calls and refuse: a refused model must never be unpickled."""
+    """Make joblib.load and the packaged reader record their calls and refuse: a refused model
+    must never be unpickled, nor a refused package read."""
     calls: list[object] = []
 
     def refuse(*args: object, **kwargs: object) -> None:
         calls.append(args[0] if args else kwargs)
-        raise AssertionError("joblib.load reached: the file was unpickled before being refused")
+        raise AssertionError("the model was read before being refused")
 
-    monkeypatch.setattr(model_mod.joblib, "load", refuse)
+    monkeypatch.setattr(joblib, "load", refuse)
+    monkeypatch.setattr(model_mod, "read_arrays", refuse)
     return calls
 
 
@@ -99,7 +118,7 @@ def test_empty_or_garbled_digest_is_a_model_error(packaged_copy: Path, no_unpick
 
 
 def test_malformed_digest_text_is_refused(packaged_copy: Path, no_unpickling: list[object]) -> None:
-    packaged_copy.with_suffix(".sha256").write_text("not-a-digest  default.joblib\n", encoding="ascii")
+    packaged_copy.with_suffix(".sha256").write_text("not-a-digest  default.npz\n", encoding="ascii")
     with pytest.raises(ModelError, match="not a sha256 digest file"):
         load_packaged()
     assert no_unpickling == []
@@ -130,8 +149,8 @@ def test_untrusted_user_model_is_refused_before_the_file_is_read(tmp_path: Path,
     assert no_unpickling == []
 
 
-def _bundle_with(packaged: Path, **changes: object) -> dict[str, object]:
-    bundle = joblib.load(packaged)
+def _bundle_with(**changes: object) -> dict[str, object]:
+    bundle = load_packaged().to_bundle()
     bundle.update(changes)
     return bundle
 
@@ -139,9 +158,9 @@ def _bundle_with(packaged: Path, **changes: object) -> dict[str, object]:
 def test_packaged_model_of_another_feature_version_is_refused_naming_both(packaged_copy: Path) -> None:
     # A consistent package (digest matches) whose model was trained on other features.
     other = FEATURE_VERSION + 1
-    joblib.dump(_bundle_with(packaged_copy, feature_version=other), packaged_copy)
-    packaged_copy.with_suffix(".sha256").write_text(f"{file_sha256(packaged_copy)}  default.joblib\n",
-                                                    encoding="ascii")
+    model = load_packaged()
+    model.feature_version = other
+    write_arrays(model, packaged_copy)  # writes the matching digest too
     with pytest.raises(ModelError) as info:
         load_packaged()
     assert str(info.value) == (f"{packaged_copy}: model made for feature version {other}, this stripper computes "
@@ -150,10 +169,9 @@ def test_packaged_model_of_another_feature_version_is_refused_naming_both(packag
 
 @pytest.mark.parametrize("version", [FEATURE_VERSION - 1, FEATURE_VERSION + 1, None, "4"],
                          ids=["older", "newer", "missing", "string"])
-def test_user_model_of_another_feature_version_is_refused_naming_both(packaged_copy: Path, tmp_path: Path,
-                                                                      version: object) -> None:
+def test_user_model_of_another_feature_version_is_refused_naming_both(tmp_path: Path, version: object) -> None:
     path = tmp_path / "site.joblib"
-    bundle = _bundle_with(packaged_copy)
+    bundle = _bundle_with()
     if version is None:
         del bundle["feature_version"]
     else:
@@ -165,13 +183,34 @@ def test_user_model_of_another_feature_version_is_refused_naming_both(packaged_c
         in str(info.value)
 
 
-def test_sklearn_mismatch_in_the_card_is_refused_before_unpickling(packaged_copy: Path,
+def test_sklearn_mismatch_in_the_card_is_refused_before_unpickling(user_model: Path,
                                                                    no_unpickling: list[object]) -> None:
-    card = packaged_copy.with_suffix(".card.json")
+    card = user_model.with_suffix(".card.json")
     card.write_text('{"sklearn_version": "0.24.2"}\n', encoding="utf-8")
     with pytest.raises(ModelError, match=r"model trained with scikit-learn 0\.24\.2, installed scikit-learn is "):
-        load_model(packaged_copy, trusted=True)
+        load_model(user_model, trusted=True)
     assert no_unpickling == []
+
+
+def test_the_packaged_model_needs_no_scikit_learn(packaged_copy: Path) -> None:
+    # Plain arrays: another installed scikit-learn changes nothing, since nothing is unpickled.
+    card = packaged_copy.with_suffix(".card.json")
+    card.write_text('{"sklearn_version": "0.24.2"}\n', encoding="utf-8")
+    model = load_packaged()
+    assert stripper.Stripper(model).strip(ARTICLE) == stripper.strip(ARTICLE)
+
+
+@pytest.mark.parametrize("drop", ["meta", "line_classes", "forest_leaf_value", "context_n_features"])
+def test_a_package_missing_an_array_is_a_model_error(packaged_copy: Path, drop: str) -> None:
+    import numpy as np
+
+    with np.load(packaged_copy, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files if name != drop}
+    np.savez(packaged_copy, **arrays)
+    packaged_copy.with_suffix(".sha256").write_text(f"{file_sha256(packaged_copy)}  default.npz\n",
+                                                    encoding="ascii")
+    with pytest.raises(ModelError, match=str(packaged_copy)):
+        load_packaged()
 
 
 DAMAGED_MODELS = {

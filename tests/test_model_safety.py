@@ -15,12 +15,20 @@ from stripper.model import ModelError, load_model, load_packaged, packaged_model
 
 
 @pytest.fixture()
-def model_copy(tmp_path: Path) -> Path:
+def packaged_copy(tmp_path: Path) -> Path:
     """A copy of the packaged model with its digest and card, in a temporary folder."""
     src = packaged_model_path()
-    for suffix in (".joblib", ".sha256", ".card.json"):
+    for suffix in (".npz", ".sha256", ".card.json"):
         shutil.copy(src.with_suffix(suffix), tmp_path / f"default{suffix}")
-    return tmp_path / "default.joblib"
+    return tmp_path / "default.npz"
+
+
+@pytest.fixture()
+def model_copy(tmp_path: Path) -> Path:
+    """A user model (joblib, with digest and card) made from the packaged one."""
+    path = tmp_path / "user" / "default.joblib"
+    save_model(load_packaged(), path)
+    return path
 
 
 def test_packaged_model_loads_and_matches_its_digest() -> None:
@@ -28,13 +36,39 @@ def test_packaged_model_loads_and_matches_its_digest() -> None:
     assert model.feature_version == stripper.features.FEATURE_VERSION  # type: ignore[attr-defined]
 
 
-def test_tampered_packaged_model_is_refused(model_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = bytearray(model_copy.read_bytes())
+def test_packaged_model_is_plain_arrays_and_under_5_mb() -> None:
+    import zipfile
+
+    path = packaged_model_path()
+    assert path.stat().st_size < 5_000_000
+    with zipfile.ZipFile(path) as archive:
+        assert all(name.endswith(".npy") for name in archive.namelist())
+
+
+def test_importing_and_loading_the_packaged_model_needs_no_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, stripper; stripper.strip('خبر'); "
+            "print(sorted(m for m in ('sklearn', 'joblib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_tampered_packaged_model_is_refused(packaged_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = bytearray(packaged_copy.read_bytes())
     data[len(data) // 2] ^= 0xFF
-    model_copy.write_bytes(bytes(data))
-    monkeypatch.setattr(model_mod, "packaged_model_path", lambda: model_copy)
+    packaged_copy.write_bytes(bytes(data))
+    monkeypatch.setattr(model_mod, "packaged_model_path", lambda: packaged_copy)
     with pytest.raises(ModelError, match="does not match the shipped digest"):
         load_packaged()
+
+
+def test_packaging_is_deterministic(tmp_path: Path) -> None:
+    model = load_packaged()
+    first = model_mod.write_arrays(model, tmp_path / "a" / "default.npz")
+    second = model_mod.write_arrays(model, tmp_path / "b" / "default.npz")
+    assert first == second == packaged_model_path().with_suffix(".sha256").read_text(encoding="ascii").split()[0]
 
 
 def test_user_model_needs_trusted(model_copy: Path) -> None:

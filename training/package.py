@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stripper.model import PACKAGED_MODEL, Model, save_model
+from stripper.model import PACKAGED_MODEL, Model, write_arrays
 
 from .documents import REPO
 
@@ -14,9 +14,9 @@ CARD = MODELS / "MODEL_CARD.md"
 
 
 def package(model: Model, directory: Path = MODELS) -> Path:
-    """Write the model as the packaged default; returns its path."""
+    """Write the model as the packaged default (plain arrays, see stripper.model); returns its path."""
     path = directory / PACKAGED_MODEL
-    save_model(model, path)
+    write_arrays(model, path)
     return path
 
 
