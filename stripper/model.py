@@ -131,16 +131,21 @@ def _minor(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
 
 
-def _from_bundle(bundle: Any, origin: str) -> Model:
-    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT or "line_model" not in bundle:
+def _check_header(header: Any, origin: str, needs: str) -> None:
+    """Refuse a model whose format, feature version or labels are not this stripper's."""
+    if not isinstance(header, dict) or header.get("format") != FORMAT or needs not in header:
         raise ModelError(f"{origin}: not an arabic-news-stripper model")
-    if bundle.get("feature_version") != FEATURE_VERSION:
+    if header.get("feature_version") != FEATURE_VERSION:
         raise ModelError(
-            f"{origin}: model made for feature version {bundle.get('feature_version')}, this "
+            f"{origin}: model made for feature version {header.get('feature_version')}, this "
             f"stripper computes feature version {FEATURE_VERSION}; retrain it with this version"
         )
-    if tuple(bundle.get("labels", ())) != LABELS:
-        raise ModelError(f"{origin}: model labels {bundle.get('labels')} differ from {list(LABELS)}")
+    if tuple(header.get("labels", ())) != LABELS:
+        raise ModelError(f"{origin}: model labels {header.get('labels')} differ from {list(LABELS)}")
+
+
+def _from_bundle(bundle: Any, origin: str) -> Model:
+    _check_header(bundle, origin, "line_model")
     trained = str(bundle.get("sklearn_version", "?"))
     installed = installed_sklearn_version()
     if _minor(trained) != _minor(installed):
@@ -312,15 +317,7 @@ def read_arrays(path: Path) -> Model:
         meta = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
     except Exception as exc:  # a damaged archive fails in zipfile, numpy or json
         raise ModelError(f"{path}: cannot be read as a model ({type(exc).__name__}: {exc})") from exc
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelError(f"{path}: not an arabic-news-stripper model")
-    if meta.get("feature_version") != FEATURE_VERSION:
-        raise ModelError(
-            f"{path}: model made for feature version {meta.get('feature_version')}, this "
-            f"stripper computes feature version {FEATURE_VERSION}; retrain it with this version"
-        )
-    if tuple(meta.get("labels", ())) != LABELS:
-        raise ModelError(f"{path}: model labels {meta.get('labels')} differ from {list(LABELS)}")
+    _check_header(meta, str(path), "threshold")
     try:
         if "line_coef_bf16" in arrays:
             coef = (arrays["line_coef_bf16"].astype(np.uint32) << np.uint32(16)).view(np.float32)

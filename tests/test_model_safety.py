@@ -23,12 +23,20 @@ def packaged_copy(tmp_path: Path) -> Path:
     return tmp_path / "default.npz"
 
 
-@pytest.fixture()
-def model_copy(tmp_path: Path) -> Path:
-    """A user model (joblib, with digest and card) made from the packaged one."""
-    path = tmp_path / "user" / "default.joblib"
+@pytest.fixture(scope="module")
+def saved_user_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A user model (joblib, with digest and card) made from the packaged one, once per module."""
+    path = tmp_path_factory.mktemp("user") / "default.joblib"
     save_model(load_packaged(), path)
     return path
+
+
+@pytest.fixture()
+def model_copy(saved_user_model: Path, tmp_path: Path) -> Path:
+    """A copy of that user model that a test may change."""
+    for suffix in (".joblib", ".sha256", ".card.json"):
+        shutil.copy(saved_user_model.with_suffix(suffix), tmp_path / f"default{suffix}")
+    return tmp_path / "default.joblib"
 
 
 def test_packaged_model_loads_and_matches_its_digest() -> None:
