@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .decode import DEFAULT_THRESHOLD, context_matrix, decide, decode_document, text_context
+from .decode import DEFAULT_THRESHOLD, context_matrix, decide, decode_document, gate_surface, text_context
 from .features import LineFacts, featurize
 from .forest import Forest
 from .forest import predict_proba as forest_proba
@@ -216,6 +216,8 @@ class Stripper:
         threshold = self.model.threshold or DEFAULT_THRESHOLD
         bounds = np.cumsum(lengths)[:-1]
         starts = np.concatenate(([0], bounds))
+        # The first decode rule works line by line within each document: one call for the batch.
+        final = gate_surface(final, proba, shapes, starts)
         out = []
         for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts):
             out.append(decode_document(f, o, s, facts[a : a + len(f)], threshold))

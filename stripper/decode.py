@@ -386,29 +386,40 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
         & (own[:, _BODY] >= CONTINUE_OWN_BODY)
     if not candidates.any():
         return final  # no paragraph that context made related
-    labels, _ = decide(final, threshold, frozenset())
+    # Nothing after the last candidate can change; the walk reads plain lists, not array cells.
+    end = int(np.flatnonzero(candidates)[-1]) + 1
+    labels, _ = decide(final[:end], threshold, frozenset())
+    markers = ((own[:end, _RELATED] >= RELATED_SELF) & (words[:end] <= MARKER_MAX_WORDS)).tolist()
+    is_paragraph = ((words[:end] >= CONTINUE_MIN_WORDS) & (own[:end, _BODY] >= CONTINUE_OWN_BODY)).tolist()
     article: set[str] = set()
     paragraphs = 0
     marker_seen = False
     out = final
     for i, label in enumerate(labels):
-        if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
+        if markers[i]:
             marker_seen = True
-        paragraph = words[i] >= CONTINUE_MIN_WORDS and own[i, _BODY] >= CONTINUE_OWN_BODY
-        own_stems = stems[i] if label == "body" or paragraph else frozenset()
-        if label == "related" and paragraph and own_stems and (
-            paragraphs == 0 or (not marker_seen and len(own_stems & article) >= CONTINUE_SHARE * len(own_stems))
-        ):
+        if marker_seen and paragraphs:
+            break  # from here a candidate needs no paragraph before it or no marker: neither holds
+        paragraph = is_paragraph[i]
+        if label == "related":
+            own_stems = stems[i] if paragraph else frozenset()
+            if not (own_stems and (paragraphs == 0 or (
+                    not marker_seen and len(own_stems & article) >= CONTINUE_SHARE * len(own_stems)))):
+                continue
             out = _related_to_body(out, final, i)
             label = "body"
         if label == "body":
-            article.update(own_stems)
+            article.update(stems[i])
             paragraphs += paragraph
     return out
 
 
-def gate_surface(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-    """Keep context from giving a line a label it shows no sign of on its own (one document).
+def gate_surface(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
+                 starts: np.ndarray | None = None) -> np.ndarray:
+    """Keep context from giving a line a label it shows no sign of on its own.
+
+    `starts` holds the first row of each document when several are laid end to end (default:
+    one document), so that one call serves a whole batch.
 
     Promo, tag, source, ad and chrome lines say what they are in their own words: context may give
     such a label only when the line's own probability of it reaches SURFACE_FLOOR (chrome may also
@@ -416,12 +427,15 @@ def gate_surface(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.n
     Related needs a reason (see _related_allowed). The mass of a label a line may not have goes to
     the labels it may have, in proportion to what the line looks like on its own, body included.
     """
+    first = np.zeros(len(own), dtype=bool)  # the first line of each (non-empty) document
+    at = np.asarray(starts if starts is not None else [0], dtype=np.intp)
+    first[at[at < len(own)]] = True
     allowed = np.ones_like(own, dtype=bool)
     for label in SURFACE_LABELS:
         col = LABEL_INDEX[label]
         allowed[:, col] = own[:, col] >= SURFACE_FLOOR
-    allowed[:, LABEL_INDEX["chrome"]] = _chrome_runs(allowed[:, LABEL_INDEX["chrome"]], final)
-    allowed[:, _RELATED] = _related_allowed(final, own, shapes)
+    allowed[:, LABEL_INDEX["chrome"]] = _chrome_runs(allowed[:, LABEL_INDEX["chrome"]], final, first)
+    allowed[:, _RELATED] = _related_allowed(final, own, shapes, first)
     allowed[:, _BODY] = True
     kept = np.where(allowed, final, 0.0)
     moved = final.sum(axis=1) - kept.sum(axis=1)
@@ -432,7 +446,7 @@ def gate_surface(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.n
     return kept + moved[:, None] * share
 
 
-def _related_allowed(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+def _related_allowed(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Related needs a reason: the line is a read-also line by itself, a bare marker came before
     it, or it stands in a run of related lines (a list) and looks like a headline on its own.
     A subheading that changes the story's topic is none of these."""
@@ -440,26 +454,34 @@ def _related_allowed(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> 
     related = final.argmax(axis=1) == _RELATED
     words = np.expm1(shapes[:, 1])
     marker = self_related & (words <= MARKER_MAX_WORDS)
-    # Every line after the first bare marker, and a line that leans related beside one that is.
-    after_marker = np.zeros(len(own), dtype=bool)
-    after_marker[1:] = np.logical_or.accumulate(marker)[:-1]
-    near = np.zeros(len(own), dtype=bool)
-    near[1:] |= related[:-1]
-    near[:-1] |= related[1:]
+    n = len(own)
+    # Every line after its document's first bare marker: the count of markers so far in the
+    # batch, less the count when the document began.
+    doc = np.cumsum(first) - 1
+    seen = np.cumsum(marker) - marker
+    after_marker = seen > (seen[first])[doc] if n else np.zeros(0, dtype=bool)
+    # A line that leans related beside one that is, in the same document.
+    near = np.zeros(n, dtype=bool)
+    near[1:] |= related[:-1] & ~first[1:]
+    near[:-1] |= related[1:] & ~first[1:]
     return self_related | after_marker | ((own[:, _RELATED] >= 0.5) & near)
 
 
-def _chrome_runs(allowed: np.ndarray, final: np.ndarray) -> np.ndarray:
-    """Let chrome continue from a line that is chrome on its own to the chrome lines after it."""
-    col = LABEL_INDEX["chrome"]
-    best = final.argmax(axis=1)
-    if not ((best[1:] == col) & (best[:-1] == col)).any():
+def _chrome_runs(allowed: np.ndarray, final: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Let chrome continue from a line that is chrome on its own to the chrome lines after it
+    (within a run of lines that context makes chrome, in one document)."""
+    chrome = final.argmax(axis=1) == LABEL_INDEX["chrome"]
+    if not (chrome[1:] & chrome[:-1] & ~first[1:]).any():
         return allowed  # no two chrome lines in a row: nothing to run on
-    allowed = allowed.copy()
-    for i in range(1, len(allowed)):
-        if not allowed[i] and allowed[i - 1] and best[i - 1] == col and best[i] == col:
-            allowed[i] = True
-    return allowed
+    # Runs of consecutive chrome lines; within one, a line is allowed once any line of the run
+    # up to it is (allowed lines count so far, less the count where the run began).
+    opens = chrome & (first | ~np.concatenate(([False], chrome[:-1])))
+    run = np.cumsum(opens) - 1
+    so_far = np.cumsum(allowed)
+    before = so_far - allowed
+    start = np.flatnonzero(opens)
+    reached = so_far > before[start][np.maximum(run, 0)]
+    return allowed | (chrome & reached)
 
 
 #: Share of a headline's topical words that the article's first paragraphs must use for the
@@ -636,11 +658,11 @@ class _Stems(Sequence[frozenset[str]]):
 
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, facts: Sequence[LineFacts],
                     threshold: float) -> np.ndarray:
-    """One document's decode rules, in order, on the context model's probabilities."""
+    """One document's decode rules, in order, on the context model's probabilities after
+    gate_surface (which the caller applies to the whole batch at once)."""
     vocab = [fact.vocab for fact in facts]
     stems = _Stems(vocab)
-    out = gate_surface(final, own, shapes)
-    out = close_end_block(out, shapes, threshold)
+    out = close_end_block(final, shapes, threshold)
     out = keep_continuing_body(out, own, shapes, stems, threshold)
     out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, [fact.sentence for fact in facts])
     out = close_summary_widget(out, own, shapes, vocab, threshold)

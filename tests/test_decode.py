@@ -343,3 +343,77 @@ def test_a_short_paragraph_after_a_box_is_known_by_its_full_stop() -> None:
     # Without its full stop the same line reads as a third headline of the box.
     open_ = reopen_after_mid_body_box(final, own, shapes, stems, DEFAULT_THRESHOLD, [False] * 4)
     assert decide(open_, DEFAULT_THRESHOLD, frozenset())[0] == ["body", "related", "related", "related"]
+
+
+def _random_documents(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """Probabilities and shapes of a few documents laid end to end, leaning to runs of a label."""
+    rng = np.random.default_rng(seed)
+    lengths = [int(n) for n in rng.integers(0, 9, size=6)]
+    n = sum(lengths)
+    peaked = rng.dirichlet(np.full(len(LABELS), 0.3), size=n)
+    final = 0.5 * peaked + 0.5 * np.roll(peaked, 1, axis=0)
+    own = rng.dirichlet(np.full(len(LABELS), 0.3), size=n)
+    shapes = np.column_stack([np.log1p(rng.integers(1, 200, n)), np.log1p(rng.integers(1, 12, n)),
+                              np.zeros(n), np.zeros(n)])
+    return final, own, shapes, lengths
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_gate_surface_on_a_batch_is_gate_surface_on_each_document(seed: int) -> None:
+    from stripper.decode import gate_surface
+
+    final, own, shapes, lengths = _random_documents(seed)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    batch = gate_surface(final, own, shapes, starts)
+    one_by_one = [gate_surface(final[s : s + n], own[s : s + n], shapes[s : s + n])
+                  for s, n in zip(starts, lengths) if n]
+    assert np.allclose(batch, np.concatenate(one_by_one) if one_by_one else batch)
+
+
+def _gate_by_loops(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """gate_surface on one document as first written, line by line: the reference."""
+    from stripper.decode import MARKER_MAX_WORDS, RELATED_SELF, SURFACE_FLOOR, SURFACE_LABELS
+
+    chrome, related, body = LABEL_INDEX["chrome"], LABEL_INDEX["related"], LABEL_INDEX["body"]
+    allowed = np.ones_like(own, dtype=bool)
+    for label in SURFACE_LABELS:
+        allowed[:, LABEL_INDEX[label]] = own[:, LABEL_INDEX[label]] >= SURFACE_FLOOR
+    best = final.argmax(axis=1)
+    for i in range(1, len(own)):
+        if not allowed[i, chrome] and allowed[i - 1, chrome] and best[i - 1] == chrome and best[i] == chrome:
+            allowed[i, chrome] = True
+    words = np.expm1(shapes[:, 1])
+    marker_seen = False
+    for i in range(len(own)):
+        ok = own[i, related] >= RELATED_SELF
+        if marker_seen:
+            ok = True
+        elif own[i, related] >= 0.5:
+            ok = ok or (i > 0 and best[i - 1] == related) or (i + 1 < len(own) and best[i + 1] == related)
+        allowed[i, related] = ok
+        if own[i, related] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
+            marker_seen = True
+    allowed[:, body] = True
+    kept = np.where(allowed, final, 0.0)
+    moved = final.sum(axis=1) - kept.sum(axis=1)
+    share = np.where(allowed, own, 0.0)
+    total = share.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, share / np.maximum(total, 1e-12), 0.0)
+    share[total[:, 0] <= 0, body] = 1.0
+    return kept + moved[:, None] * share
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_gate_surface_does_what_the_line_by_line_rules_say(seed: int) -> None:
+    from stripper.decode import gate_surface
+
+    final, own, shapes, lengths = _random_documents(seed)
+    # Some lines sure of related on their own, some short: markers and their lists occur.
+    own[::5, LABEL_INDEX["related"]] += 3.0
+    own /= own.sum(axis=1, keepdims=True)
+    start = 0
+    for n in lengths:
+        part = slice(start, start + n)
+        assert np.allclose(gate_surface(final[part], own[part], shapes[part]),
+                           _gate_by_loops(final[part], own[part], shapes[part]))
+        start += n
