@@ -9,13 +9,13 @@ saves as `crash-<sha1>` under -artifact_prefix.
 
     # the short run the test suite does (tests/test_fuzz.py), new corpus entries kept out of git:
     mkdir -p /tmp/fuzz-corpus
-    python fuzz/fuzz_strip.py -max_total_time=60 -runs=600 -rss_limit_mb=2048 -artifact_prefix=/tmp/fuzz- \
+    python fuzz/fuzz_strip.py -max_total_time=60 -runs=300 -rss_limit_mb=2048 -artifact_prefix=/tmp/fuzz- \
         /tmp/fuzz-corpus tests/fuzz_corpus
-    # a long run on both cores: 120 jobs of 600 inputs each, two at a time (about an hour;
+    # a long run on both cores: 240 jobs of 300 inputs each, two at a time (about an hour;
     # resumable, the corpus in /tmp/fuzz-corpus grows). Under atheris the process grows by about
-    # 2 MB an input, so each job is a fresh process capped in inputs; -jobs runs this file
+    # 4 MB an input, so each job is a fresh process capped in inputs; -jobs runs this file
     # directly, hence its shebang and executable bit:
-    python fuzz/fuzz_strip.py -runs=600 -rss_limit_mb=2048 -timeout=120 -jobs=120 -workers=2 \
+    python fuzz/fuzz_strip.py -runs=300 -rss_limit_mb=2048 -timeout=120 -jobs=240 -workers=2 \
         -artifact_prefix=/tmp/fuzz- /tmp/fuzz-corpus tests/fuzz_corpus
     # replay one crash file (or a whole directory) without fuzzing:
     python fuzz/fuzz_strip.py /tmp/fuzz-crash-0123abcd
