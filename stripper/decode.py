@@ -437,6 +437,12 @@ def gate_surface(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     allowed[:, LABEL_INDEX["chrome"]] = _chrome_runs(allowed[:, LABEL_INDEX["chrome"]], final, first)
     allowed[:, _RELATED] = _related_allowed(final, own, shapes, first)
     allowed[:, _BODY] = True
+    return redistribute(final, own, allowed)
+
+
+def redistribute(final: np.ndarray, own: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """`final` with the mass of each label a line may not have (`allowed` False) moved to the
+    labels it may have, in proportion to the line's own probabilities (all to body if none)."""
     kept = np.where(allowed, final, 0.0)
     moved = final.sum(axis=1) - kept.sum(axis=1)
     share = np.where(allowed, own, 0.0)

@@ -371,8 +371,8 @@ def test_gate_surface_on_a_batch_is_gate_surface_on_each_document(seed: int) -> 
 
 
 def _gate_by_loops(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np.ndarray:
-    """gate_surface on one document as first written, line by line: the reference."""
-    from stripper.decode import MARKER_MAX_WORDS, RELATED_SELF, SURFACE_FLOOR, SURFACE_LABELS
+    """gate_surface on one document as first written, its masks line by line: the reference."""
+    from stripper.decode import MARKER_MAX_WORDS, RELATED_SELF, SURFACE_FLOOR, SURFACE_LABELS, redistribute
 
     chrome, related, body = LABEL_INDEX["chrome"], LABEL_INDEX["related"], LABEL_INDEX["body"]
     allowed = np.ones_like(own, dtype=bool)
@@ -394,13 +394,7 @@ def _gate_by_loops(final: np.ndarray, own: np.ndarray, shapes: np.ndarray) -> np
         if own[i, related] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
             marker_seen = True
     allowed[:, body] = True
-    kept = np.where(allowed, final, 0.0)
-    moved = final.sum(axis=1) - kept.sum(axis=1)
-    share = np.where(allowed, own, 0.0)
-    total = share.sum(axis=1, keepdims=True)
-    share = np.where(total > 0, share / np.maximum(total, 1e-12), 0.0)
-    share[total[:, 0] <= 0, body] = 1.0
-    return kept + moved[:, None] * share
+    return redistribute(final, own, allowed)
 
 
 @pytest.mark.parametrize("seed", range(40))
