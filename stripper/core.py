@@ -352,7 +352,7 @@ class Stripper:
         flat = [line for lines in line_lists for line in lines]
         shared = self._short_lines
         missing = list(dict.fromkeys(line for line in flat if line not in cache and line not in shared))
-        # In slices: a line's tokens take ~40x its own memory, and are spent once hashed.
+        # In slices: a line's row of the hashed matrix takes ~0.7 KB, and is spent once scored.
         for start in range(0, len(missing), FEATURE_SLICE):
             lines = missing[start : start + FEATURE_SLICE]
             facts, X = featurize(lines)

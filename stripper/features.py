@@ -277,7 +277,7 @@ def featurize(lines: Sequence[str], extras: Sequence[Sequence[str]] | None = Non
     if len(parts) == 1:
         return facts, parts[0]
     if not parts:
-        return facts, hashing.counts_matrix(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
+        return facts, _token_matrix([], None)
     return facts, sparse.vstack(parts, format="csr")
 
 
@@ -370,8 +370,8 @@ class _Tables:
     def __init__(self) -> None:
         chars = [chr(c) for c in range(_BMP)]
         # re's \\w is str.isalnum() or "_", and \\s is str.isspace(): the same sets, as arrays.
-        self.word = np.array([c.isalnum() or c == "_" for c in chars], dtype=bool)
-        self.char_class = np.array([_CLASS_INDEX[_char_class(c)] for c in chars], dtype=np.int64)
+        self.word = np.array([_is_word(c) for c in chars], dtype=bool)
+        self.char_class = np.array([_class_of(c) for c in chars], dtype=np.int64)
         col = hashing.token_column
         self.len = np.array([col(t) for t in _LEN_TOKENS])
         self.nw = np.array([col(t) for t in _NW_TOKENS])
@@ -445,7 +445,7 @@ class _Sink:
     def prefixed(self, family: hashing.Prefixed, lines: np.ndarray, value_hashes: np.ndarray) -> None:
         """Line lines[i] has the token family.prefix + value i (mixed into columns at the end)."""
         self.hashed_lines.append(lines)
-        self.hashed.append(family.head + family.shift * value_hashes)
+        self.hashed.append(family.hashes(value_hashes))
 
     def once(self, lines: np.ndarray | list[int], col: int) -> None:
         """Each line in `lines` has column `col` once, however often it is listed."""
@@ -495,7 +495,7 @@ def _token_matrix(reads: Sequence[_Read | None], extras: Sequence[Sequence[str]]
         rows_parts.append(np.asarray([i for i, e in enumerate(extras) for _ in e], dtype=np.int64))
         cols_parts.append(np.asarray([_extra_column(t) for t in flat], dtype=np.int64))
     if not rows_parts:
-        return hashing.counts_matrix(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), len(reads))
+        rows_parts = cols_parts = [np.zeros(0, dtype=np.int64)]
     return hashing.row_matrix(np.concatenate(rows_parts), np.concatenate(cols_parts), len(reads))
 
 

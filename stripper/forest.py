@@ -224,10 +224,12 @@ def predict_proba(model: object, forest: Forest | None, X: np.ndarray) -> np.nda
     scikit-learn's own predict_proba for a model it cannot flatten."""
     if forest is not None:
         X = np.asarray(X, dtype=float)
-        if X.shape[0] == 0 or np.isnan(X).any():
+        if not len(X):
+            return forest.predict_proba(X)
+        if np.isnan(X).any():
             # NaN needs the learned missing-value side; the float path knows it.
             return np.concatenate([forest.predict_proba(X[i : i + SCORE_CHUNK_ROWS])
-                                   for i in range(0, max(X.shape[0], 1), SCORE_CHUNK_ROWS)])
+                                   for i in range(0, len(X), SCORE_CHUNK_ROWS)])
         bins = forest.bins(X)
         return _softmax(np.concatenate([forest.raw_binned(bins[:, i : i + BINNED_CHUNK_ROWS])
                                         for i in range(0, X.shape[0], BINNED_CHUNK_ROWS)]))

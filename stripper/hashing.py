@@ -64,9 +64,13 @@ class Prefixed:
         self.head = np.uint64(string_hash(prefix))
         self.shift = np.uint64(power(len(prefix)))
 
+    def hashes(self, value_hashes: np.ndarray) -> np.ndarray:
+        """Polynomial hashes of the tokens prefix + value, given the values' hashes."""
+        return self.head + self.shift * value_hashes
+
     def columns(self, value_hashes: np.ndarray) -> np.ndarray:
         """Columns of the tokens prefix + value, given the values' hashes."""
-        return mix(self.head + self.shift * value_hashes)
+        return mix(self.hashes(value_hashes))
 
 
 class CodePoints:
@@ -105,13 +109,7 @@ def hash_tokens(token_lists: Iterable[Sequence[str]]) -> sparse.csr_matrix:
                 col = memo[token] = token_column(token)
             rows.append(n - 1)
             cols.append(col)
-    return counts_matrix(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), n)
-
-
-def counts_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int) -> sparse.csr_matrix:
-    """A float32 CSR matrix with one count per (row, column) pair, duplicates summed."""
-    data = np.ones(len(rows), dtype=np.float32)
-    matrix = sparse.coo_matrix((data, (rows, cols)), shape=(n_rows, N_HASHED_FEATURES)).tocsr()
+    matrix = row_matrix(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), n)
     matrix.sum_duplicates()
     return matrix
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from importlib import metadata, resources
@@ -25,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .features import FEATURE_VERSION
+from .fileio import write_atomic
 from .forest import Forest
 from .forest import predict_proba as forest_proba
 from .labels import LABELS
@@ -147,13 +146,7 @@ def _check_header(header: Any, origin: str, needs: str) -> None:
 def _from_bundle(bundle: Any, origin: str) -> Model:
     _check_header(bundle, origin, "line_model")
     trained = str(bundle.get("sklearn_version", "?"))
-    installed = installed_sklearn_version()
-    if _minor(trained) != _minor(installed):
-        raise ModelError(
-            f"{origin}: model trained with scikit-learn {trained}, installed scikit-learn is "
-            f"{installed}; install scikit-learn=={'.'.join(trained.split('.')[:2])}.* "
-            "or retrain the model"
-        )
+    _check_sklearn(trained, origin)
     return Model(
         line_model=bundle["line_model"],
         context_model=bundle["context_model"],
@@ -161,6 +154,17 @@ def _from_bundle(bundle: Any, origin: str) -> Model:
         sklearn_version=trained,
         card=dict(bundle.get("card", {})),
     )
+
+
+def _check_sklearn(trained: str, origin: str) -> None:
+    """Refuse a pickle made with another scikit-learn minor version than the installed one."""
+    installed = installed_sklearn_version()
+    if _minor(trained) != _minor(installed):
+        raise ModelError(
+            f"{origin}: model trained with scikit-learn {trained}, installed scikit-learn is "
+            f"{installed}; install scikit-learn=={'.'.join(trained.split('.')[:2])}.* "
+            "or retrain the model"
+        )
 
 
 def check_sklearn_pickle_version(path: Path) -> None:
@@ -172,13 +176,7 @@ def check_sklearn_pickle_version(path: Path) -> None:
         trained = str(json.loads(card.read_text(encoding="utf-8"))["sklearn_version"])
     except (ValueError, KeyError, OSError):
         return
-    installed = installed_sklearn_version()
-    if _minor(trained) != _minor(installed):
-        raise ModelError(
-            f"{path}: model trained with scikit-learn {trained}, installed scikit-learn is "
-            f"{installed}; install scikit-learn=={'.'.join(trained.split('.')[:2])}.* "
-            "or retrain the model"
-        )
+    _check_sklearn(trained, str(path))
 
 
 def packaged_model_path() -> Path:
@@ -244,13 +242,18 @@ def save_model(model: Model, path: str | Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model.to_bundle(), path, compress=("xz", 6))
     digest = file_sha256(path)
+    _write_sidecars(path, model, digest)
+    return digest
+
+
+def _write_sidecars(path: Path, model: Model, digest: str, **extra: str) -> None:
+    """The `.sha256` and `.card.json` written beside a model file."""
     path.with_suffix(".sha256").write_text(f"{digest}  {path.name}\n", encoding="ascii")
     card = {"sklearn_version": model.sklearn_version, "feature_version": model.feature_version,
-            "threshold": model.threshold, "sha256": digest, **model.card}
+            "threshold": model.threshold, "sha256": digest, **extra, **model.card}
     path.with_suffix(".card.json").write_text(
         json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    return digest
 
 
 # -- the packaged model as plain arrays ------------------------------------------------------------
@@ -296,16 +299,9 @@ def write_arrays(model: Model, path: str | Path) -> str:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, member.getvalue(), compresslevel=9)
     data = buffer.getvalue()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    write_atomic(path, data)
     digest = hashlib.sha256(data).hexdigest()
-    path.with_suffix(".sha256").write_text(f"{digest}  {path.name}\n", encoding="ascii")
-    card = {"sklearn_version": model.sklearn_version, "feature_version": model.feature_version,
-            "threshold": model.threshold, "sha256": digest, "format": "npz", **model.card}
-    path.with_suffix(".card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")
+    _write_sidecars(path, model, digest, format="npz")
     return digest
 
 
