@@ -59,6 +59,15 @@ def _related_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
     return out
 
 
+def _body_to_related(out: np.ndarray, final: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`out` with the body mass of `rows` moved to related; `final` is copied on the first change."""
+    if out is final:
+        out = final.copy()
+    out[rows, _RELATED] += out[rows, _BODY]
+    out[rows, _BODY] = 0.0
+    return out
+
+
 def _segment_cummax(values: np.ndarray, seg: np.ndarray, reverse: bool) -> np.ndarray:
     """Running max of values in [0, 1] within each segment, excluding the line itself."""
     n = len(values)
@@ -247,21 +256,55 @@ def _label_index(proba: np.ndarray, threshold: float) -> np.ndarray:
     return np.where(junk.sum(axis=1) >= threshold, _JUNK_COLS[junk.argmax(axis=1)], _BODY)
 
 
-def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> np.ndarray:
+def _headline_story(labels: Sequence[str], marker: int, paragraph: np.ndarray,
+                    stems: Sequence[frozenset[str]]) -> bool:
+    """Whether a bare marker is followed by one to BOX_MAX_HEADLINES related headlines and then a
+    paragraph that repeats BOX_HEADLINE_COVER of the last headline's topical words: the headline's
+    own story printed after it, a second article."""
+    n = len(labels)
+    first = marker + 1
+    while first < n and first - marker - 1 < BOX_MAX_HEADLINES and not paragraph[first] \
+            and labels[first] == "related":
+        first += 1
+    if first == marker + 1 or first >= n or not paragraph[first] or labels[first] != "body":
+        return False
+    head = stems[first - 1]
+    return bool(head) and len(head & stems[first]) >= BOX_HEADLINE_COVER * len(head)
+
+
+#: Body lines that must come before a widget header (a short chrome line) after the article's
+#: end line for that header to open rule 1's end block ("أهم الأخبار", "قصص مقترحة").
+END_BLOCK_MIN_BODY = 3
+#: Share of the lines after such a header that must already be junk.
+END_BLOCK_CHROME_SHARE = 0.5
+
+
+def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
+                    stems: Sequence[frozenset[str]] = (), sentences: Sequence[bool] = ()) -> np.ndarray:
     """LABELS.md rule 1: once a bare read-also marker opens a block at the end, all of it is related.
 
     A block opens at a bare related marker (a short line) when an end-of-article line (source,
-    tags) comes before it and a good part of what follows is junk, or when most of what follows is
-    junk and less body follows it than preceded it. Inside the block, a body line's probability
-    moves to related; lines the model gives another junk label keep it (a source or promo line).
+    tags) comes before it and a good part of what follows is junk, when most of what follows is
+    junk and less body follows it than preceded it, or when the first paragraph after its
+    headlines tells the last headline's story (a second article). After the article's end line,
+    a short line read as chrome opens it too (many widget headers are new wording to the model)
+    when the article had END_BLOCK_MIN_BODY body lines and END_BLOCK_CHROME_SHARE of what follows
+    is junk. Inside the block, a body line's probability moves to related; lines the model gives
+    another junk label keep it (a source or promo line).
     """
     n = len(proba)
     if n < 2:
         return proba
     words = np.expm1(shapes[:, 1])
-    if not ((_label_index(proba, threshold)[:-1] == _RELATED) & (words[:-1] <= MARKER_MAX_WORDS)).any():
-        return proba  # no bare marker to open a block
+    index = _label_index(proba, threshold)[:-1]
+    short = words[:-1] <= MARKER_MAX_WORDS
+    if not ((index == _RELATED) & short).any():
+        ended = np.maximum.accumulate((index == _SOURCE) | (index == _TAGS))
+        if not ((index == _CHROME) & short & ended).any():
+            return proba  # no bare marker, and no widget header after an end line, to open a block
     labels, _ = decide(proba, threshold, frozenset())
+    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
+    paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
     body_before = 0
     end_signal = False
     for m in range(n - 1):
@@ -272,12 +315,13 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float) -> 
             body_after = len(after) - sum(lab != "body" for lab in after)
             if (end_signal and junk_share >= END_BLOCK_JUNK_SHARE_AFTER_END) or (
                 junk_share >= END_BLOCK_JUNK_SHARE and body_after < body_before
-            ):
-                out = proba.copy()
-                block = np.arange(m + 1, n)[np.asarray(after) == "body"]
-                out[block, _RELATED] += out[block, _BODY]
-                out[block, _BODY] = 0.0
-                return out
+            ) or (len(stems) == n and body_before and _headline_story(labels, m, paragraph, stems)):
+                return _body_to_related(proba, proba, np.arange(m + 1, n)[np.asarray(after) == "body"])
+        elif label == "chrome" and end_signal and words[m] <= MARKER_MAX_WORDS and body_before >= END_BLOCK_MIN_BODY:
+            after = labels[m + 1 :]
+            junk_share = sum(lab != "body" for lab in after) / len(after)
+            if junk_share >= END_BLOCK_CHROME_SHARE:
+                return _body_to_related(proba, proba, np.arange(m + 1, n)[np.asarray(after) == "body"])
         if label == "body":
             body_before += 1
         elif label in ("source", "tags"):
@@ -590,6 +634,11 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     for m in np.flatnonzero(marker):
         if end[:m].any():
             break  # the article ended before this marker: rule 1's end block
+        before = m
+        while before and labels[before - 1] == "related":
+            before -= 1
+        if m - before > BOX_MAX_HEADLINES:
+            continue  # deep in a related block already: a headline there opens no mid-body box
         heads = m + 1
         while heads < n and heads - m - 1 < BOX_MAX_HEADLINES and not paragraph[heads] \
                 and labels[heads] == "related" and not marker[heads]:
@@ -606,6 +655,51 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
                 break
             if labels[i] == "related" and own[i, _BODY] >= CONTINUE_OWN_BODY:
                 out = _related_to_body(out, final, i)
+    return out
+
+
+#: Items a run of bulleted lines needs before its majority speaks for the rest.
+LIST_MIN_ITEMS = 3
+#: Share of a bulleted run the context must already read as related for all of it to be.
+LIST_RELATED_SHARE = 0.5
+
+
+def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, sentences: Sequence[bool] = (),
+                       min_items: int = LIST_MIN_ITEMS, share: float = LIST_RELATED_SHARE) -> np.ndarray:
+    """Rule 1 in its list form: a bulleted list most of whose items are related is a related list.
+
+    Related widgets print headlines as one bulleted list; the context reads most of them as
+    related and leaves a few that look like sentences (a teaser, a long headline). An in-article
+    list of measures is read as body item by item, so its majority keeps it, and a list that a
+    body line ending in a colon introduces ("من أبرزها:") is the article's own and is left alone.
+    Lines that are junk of another kind keep their label.
+    """
+    bullet = shapes[:, 2] > 0
+    if bullet.sum() < min_items:
+        return final
+    labels = _label_index(final, threshold)
+    n = len(final)
+    # A finished sentence in a list is an answer or a measure; headlines and teasers stop short.
+    flippable = labels == _BODY
+    if len(sentences) == n:
+        flippable &= ~np.asarray(sentences, dtype=bool)
+    out = final
+    i = 0
+    while i < n:
+        if not bullet[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and bullet[j]:
+            j += 1
+        run = labels[i:j]
+        introduced = i > 0 and labels[i - 1] == _BODY and shapes[i - 1, 3] > 0
+        if introduced:
+            for k in i + np.flatnonzero(run == _RELATED):
+                out = _related_to_body(out, final, int(k))
+        elif j - i >= min_items and (run == _RELATED).sum() >= share * (j - i):
+            out = _body_to_related(out, final, i + np.flatnonzero(flippable[i:j]))
+        i = j
     return out
 
 
@@ -668,9 +762,11 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
     gate_surface (which the caller applies to the whole batch at once)."""
     vocab = [fact.vocab for fact in facts]
     stems = _Stems(vocab)
-    out = close_end_block(final, shapes, threshold)
+    sentences = [fact.sentence for fact in facts]
+    out = close_end_block(final, shapes, threshold, stems, sentences)
     out = keep_continuing_body(out, own, shapes, stems, threshold)
-    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, [fact.sentence for fact in facts])
+    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
+    out = close_related_list(out, shapes, threshold, sentences)
     out = close_summary_widget(out, own, shapes, vocab, threshold)
     out = trust_sure_lines(out, own, shapes)
     out = keep_own_headline(out, own, shapes, stems, threshold)

@@ -16,13 +16,19 @@ from stripper.decode import (
     CONTINUE_OWN_BODY,
     CONTINUE_SHARE,
     DEFAULT_THRESHOLD,
+    END_BLOCK_CHROME_SHARE,
+    END_BLOCK_MIN_BODY,
     HEADLINE_SHARE,
+    LIST_MIN_ITEMS,
+    LIST_RELATED_SHARE,
     MARKER_MAX_WORDS,
     RELATED_SELF,
     SUMMARY_MAX_BULLETS,
     SURFACE_CERTAIN,
     TABLE_MIN_ROWS,
     TINY_LINES,
+    close_end_block,
+    close_related_list,
     close_summary_widget,
     decide,
     judge_tiny_document,
@@ -312,6 +318,104 @@ def test_a_paragraph_sized_line_right_after_the_marker_is_no_box() -> None:
 def test_box_sizes_are_pinned() -> None:
     assert BOX_PARAGRAPH_WORDS == 20
     assert BOX_MAX_HEADLINES == 3
+
+
+def test_a_headline_inside_a_closed_related_block_opens_no_box() -> None:
+    # Rule 1's block runs on past a short related line that looks like a marker on its own.
+    labels = _box([
+        ("body", "body", PARAGRAPH, ARTICLE),
+        MARKER,
+        ("related", "body", 9, HEAD),
+        *[("related", "body", PARAGRAPH, HEAD)] * (BOX_MAX_HEADLINES + 1),
+        ("related", "related", 3, {"الاتحاد", "يعاقب"}),
+        ("related", "body", 9, {"عنوان", "اخر"}),
+        ("related", "body", PARAGRAPH, {"مختلف"}),
+    ])
+    assert labels[-1] == "related"
+
+
+def _end_block(lines: list[tuple[str, int, bool, set[str]]]) -> list[str]:
+    """lines: (context label, words, ends a sentence, topical words) -> labels after close_end_block."""
+    final = np.array([_row(ctx) for ctx, *_ in lines])
+    shapes = np.array([_shape(w) for _, w, _, _ in lines])
+    out = close_end_block(final, shapes, DEFAULT_THRESHOLD, [topic_stems(v) for *_, v in lines],
+                          [e for _, _, e, _ in lines])
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_a_second_article_telling_its_headline_closes_the_end_block() -> None:
+    labels = _end_block([
+        ("body", PARAGRAPH, True, ARTICLE),
+        ("related", 2, False, {"اقرا", "ايضا"}),
+        ("related", 9, False, HEAD),
+        ("body", PARAGRAPH, True, HEAD | {"اليوم"}),   # the headline's own story
+        ("body", PARAGRAPH, True, {"مختلف"}),
+        ("body", PARAGRAPH, True, {"اخر"}),
+    ])
+    assert labels == ["body"] + ["related"] * 5
+
+
+def test_a_paragraph_on_another_story_after_a_box_leaves_the_block_open() -> None:
+    labels = _end_block([
+        ("body", PARAGRAPH, True, ARTICLE),
+        ("related", 2, False, {"اقرا", "ايضا"}),
+        ("related", 9, False, HEAD),
+        ("body", PARAGRAPH, True, ARTICLE),
+        ("body", PARAGRAPH, True, {"اخر"}),
+    ])
+    assert labels == ["body", "related", "related", "body", "body"]
+
+
+def _after_end(body_lines: int, junk_after: int, body_after: int) -> list[str]:
+    return _end_block([
+        *[("body", PARAGRAPH, True, ARTICLE)] * body_lines,
+        ("source", 2, False, {"المصدر", "واس"}),
+        ("chrome", 2, False, {"اهم", "الاخبار"}),        # a widget header the model reads as chrome
+        *[("related", 9, False, HEAD)] * junk_after,
+        *[("body", PARAGRAPH, False, {"مختلف"})] * body_after,
+    ])
+
+
+def test_a_widget_header_after_the_articles_end_opens_the_end_block() -> None:
+    assert END_BLOCK_MIN_BODY == 3
+    assert END_BLOCK_CHROME_SHARE == 0.5
+    assert _after_end(3, 2, 2)[-2:] == ["related", "related"]
+    assert _after_end(2, 2, 2)[-2:] == ["body", "body"]    # too little article before it
+    assert _after_end(3, 1, 2)[-2:] == ["body", "body"]    # too little junk after it
+
+
+def _list(lines: list[tuple[str, bool, bool]]) -> list[str]:
+    """lines: (context label, bulleted, ends a sentence) -> labels after close_related_list."""
+    final = np.array([_row(ctx) for ctx, _, _ in lines])
+    shapes = np.array([[*_shape(8)[:2], 1.0 if b else 0.0, 0.0] for _, b, _ in lines])
+    out = close_related_list(final, shapes, DEFAULT_THRESHOLD, [e for *_, e in lines])
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_a_list_mostly_related_is_a_related_list() -> None:
+    assert LIST_MIN_ITEMS == 3
+    assert LIST_RELATED_SHARE == 0.5
+    labels = _list([("related", False, False), ("related", True, False), ("body", True, False),
+                    ("related", True, False), ("body", True, False)])
+    assert labels == ["related"] * 5
+
+
+def test_a_list_mostly_body_or_too_short_stays_as_it_is() -> None:
+    assert _list([("body", True, False), ("related", True, False), ("body", True, False)]) == \
+        ["body", "related", "body"]
+    assert _list([("related", True, False), ("body", True, False)]) == ["related", "body"]
+
+
+def test_a_list_item_that_ends_a_sentence_stays_body() -> None:
+    labels = _list([("related", True, False), ("body", True, True), ("related", True, False)])
+    assert labels == ["related", "body", "related"]
+
+
+def test_a_list_introduced_by_the_article_is_the_articles_own() -> None:
+    final = np.array([_row("body"), _row("related"), _row("related"), _row("body")])
+    shapes = np.array([[*_shape(8)[:2], 0.0, 1.0]] + [[*_shape(3)[:2], 1.0, 0.0]] * 3)   # "...التالية:"
+    out = close_related_list(final, shapes, DEFAULT_THRESHOLD, [False] * 4)
+    assert decide(out, DEFAULT_THRESHOLD, frozenset())[0] == ["body"] * 4
 
 
 def _table(lines: list[tuple[str, int]]) -> list[str]:
