@@ -306,7 +306,7 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
     ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
     paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
     body_before = 0
-    end_signal = False
+    end_signal = seen_paragraph = False
     for m in range(n - 1):
         label = labels[m]
         if label == "related" and words[m] <= MARKER_MAX_WORDS:
@@ -324,8 +324,9 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
                 return _body_to_related(proba, proba, np.arange(m + 1, n)[np.asarray(after) == "body"])
         if label == "body":
             body_before += 1
-        elif label in ("source", "tags"):
-            end_signal = True
+            seen_paragraph = seen_paragraph or bool(paragraph[m])
+        elif label in ("source", "tags") and seen_paragraph:
+            end_signal = True  # a source line above the article (a credit under the title) ends nothing
     return proba
 
 
@@ -630,6 +631,9 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     # A paragraph is long, or ends a sentence where a headline seldom does.
     ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
     paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
+    # An end line counts once a paragraph of the article came: a credit under the title ends nothing.
+    body_paragraph = np.flatnonzero(paragraph & (np.asarray(labels) == "body"))
+    end[: body_paragraph[0] if len(body_paragraph) else n] = False
     out = final
     for m in np.flatnonzero(marker):
         if end[:m].any():

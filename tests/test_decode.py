@@ -366,6 +366,27 @@ def test_a_paragraph_on_another_story_after_a_box_leaves_the_block_open() -> Non
     assert labels == ["body", "related", "related", "body", "body"]
 
 
+def _credit_then_box(credit_at_top: bool) -> list[str]:
+    source = ("source", 2, False, {"المصدر", "واس"})
+    lines = [
+        ("body", 9, False, {"عنوان", "الخبر"}),
+        ("body", PARAGRAPH, True, ARTICLE),
+        ("related", 2, False, {"اقرا", "ايضا"}),
+        ("related", 9, False, HEAD),
+        ("related", 9, False, {"عنوان", "ثان"}),
+        ("body", PARAGRAPH, True, {"مختلف"}),
+        ("body", PARAGRAPH, True, {"اخر"}),
+    ]
+    lines.insert(1 if credit_at_top else 2, source)
+    return _end_block(lines)
+
+
+def test_a_credit_under_the_title_does_not_end_the_article() -> None:
+    assert _credit_then_box(credit_at_top=True)[-2:] == ["body", "body"]
+    # The same line after a paragraph is the article's end: the box after it is rule 1's block.
+    assert _credit_then_box(credit_at_top=False)[-2:] == ["related", "related"]
+
+
 def _after_end(body_lines: int, junk_after: int, body_after: int) -> list[str]:
     return _end_block([
         *[("body", PARAGRAPH, True, ARTICLE)] * body_lines,
