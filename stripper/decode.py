@@ -674,9 +674,11 @@ def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, 
 
     Related widgets print headlines as one bulleted list; the context reads most of them as
     related and leaves a few that look like sentences (a teaser, a long headline). An in-article
-    list of measures is read as body item by item, so its majority keeps it, and a list that a
-    body line ending in a colon introduces ("من أبرزها:") is the article's own and is left alone.
-    Lines that are junk of another kind keep their label.
+    list of measures is read as body item by item, so its majority keeps it; a list that a body
+    line ending in a colon introduces ("من أبرزها:") is the article's own, and its items read as
+    related go back to body (rule 5). An item that ends a sentence stays body too: headlines and
+    teasers stop short, answers and measures do not. Lines that are junk of another kind keep
+    their label.
     """
     bullet = shapes[:, 2] > 0
     if bullet.sum() < min_items:
