@@ -1,0 +1,113 @@
+"""Inner development splits: where decode rules, cue words and thresholds are chosen.
+
+    python -m training.dev [--split 0 1 2] [--errors FILE] [--corpora DIR]
+
+Nothing here reads the cross-validation's test pages. Fold 0 of the leave-sites-out folds is
+left out entirely; the other site styles, hand-labelled sites and corpus sources are dealt to
+DEV_SPLITS inner splits by a stable hash of their names, and for each split asked for a model is
+trained on the rest and tested on pages composed only from that split's styles and sources (and
+its hand-labelled sites). A choice should hold on more than one split before it lands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from stripper.core import Stripper
+from stripper.decode import DEFAULT_THRESHOLD, decide
+from stripper.documents import LabelledDoc
+from stripper.learn import Prepared, fit
+from stripper.metrics import line_metrics
+
+from .dataset import HAND_REPEAT, Sources, compose_for, load_sources, structure_extras
+
+logger = logging.getLogger("training.dev")
+#: Inner splits the names outside fold 0 are dealt to.
+DEV_SPLITS = 3
+#: The outer fold no development choice ever looks at.
+UNTOUCHED_FOLD = 0
+#: Composed pages to train on, and to test on, per split.
+DEV_TRAIN_DOCS = 3500
+DEV_TEST_DOCS = 600
+
+
+def dev_split(name: str, splits: int = DEV_SPLITS) -> int:
+    """The inner split a style, site or source belongs to, from a stable hash of its name."""
+    return int(hashlib.sha1(f"dev:{name}".encode()).hexdigest(), 16) % splits
+
+
+def split_docs(sources: Sources, split: int) -> tuple[list[LabelledDoc], list[LabelledDoc]]:
+    """Training and test pages of one inner split, both outside fold UNTOUCHED_FOLD."""
+    sfold, cfold = sources.style_folds(), sources.source_folds()
+    styles = [s for s in sfold if s in sources.styles and sfold[s] != UNTOUCHED_FOLD]
+    names = [s for s in cfold if cfold[s] != UNTOUCHED_FOLD]
+    hand = [d for d in sources.hand if sfold[d.site] != UNTOUCHED_FOLD]
+    train = compose_for(sources, [s for s in styles if dev_split(s) != split],
+                        [s for s in names if dev_split(s) != split], DEV_TRAIN_DOCS, seed=7)
+    test = compose_for(sources, [s for s in styles if dev_split(s) == split],
+                       [s for s in names if dev_split(s) == split], DEV_TEST_DOCS, seed=8)
+    train += [d for d in hand if dev_split(d.site) != split] * HAND_REPEAT
+    test += [d for d in hand if dev_split(d.site) == split]
+    return train, test
+
+
+def _non_blank(doc: LabelledDoc) -> tuple[list[str], list[str | None]]:
+    pairs = [(t, lab) for t, lab in doc.lines if t.strip()]
+    return [t for t, _ in pairs], [lab for _, lab in pairs]
+
+
+def run_split(sources: Sources, split: int) -> tuple[dict[str, dict[str, object]], list[dict[str, object]]]:
+    """Metrics per part (composed, hand) of one split, and every line the model got wrong."""
+    train, test = split_docs(sources, split)
+    stripper = Stripper(fit(Prepared(train, extras=structure_extras(train, 7)), seed=0))
+    probas = stripper.document_probabilities([_non_blank(d)[0] for d in test])
+    gold: dict[str, list[list[str | None]]] = {"composed": [], "hand": []}
+    kept: dict[str, list[list[bool]]] = {"composed": [], "hand": []}
+    errors: list[dict[str, object]] = []
+    for doc, proba in zip(test, probas):
+        part = "composed" if doc.id.startswith("composed-") else "hand"
+        labels = decide(proba, DEFAULT_THRESHOLD, frozenset())[0]
+        texts, golds = _non_blank(doc)
+        gold[part].append(golds)
+        kept[part].append([lab == "body" for lab in labels])
+        errors.extend({"split": split, "doc": doc.id, "line": i, "gold": g, "label": p, "text": t}
+                      for i, (t, g, p) in enumerate(zip(texts, golds, labels)) if (g == "body") != (p == "body"))
+    return {part: line_metrics(gold[part], kept[part]) for part in gold}, errors
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train and test on the inner splits asked for and print their figures."""
+    parser = argparse.ArgumentParser(prog="python -m training.dev", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", type=int, nargs="+", default=list(range(DEV_SPLITS)), choices=range(DEV_SPLITS))
+    parser.add_argument("--errors", help="write every wrong line as JSON Lines here (outside data/)")
+    parser.add_argument("--corpora", help="folder of the real corpora (default ../shared/corpora)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    sources = load_sources(args.corpora)
+    all_errors: list[dict[str, object]] = []
+    for split in args.split:
+        started = time.time()
+        metrics, errors = run_split(sources, split)
+        all_errors.extend(errors)
+        for part, m in metrics.items():
+            print(f"split {split} {part:8s} P {m['junk_precision']:.4f} R {m['junk_recall']:.4f} "
+                  f"F1 {m['junk_f1']:.4f} body {m['body_recall']:.4f} exact {m['exact_match']:.4f} "
+                  f"{json.dumps(m['per_label_recall'])}")
+        logger.info("split %d done in %.0fs", split, time.time() - started)
+    if args.errors:
+        with Path(args.errors).open("w", encoding="utf-8") as out:
+            for row in all_errors:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
