@@ -662,6 +662,36 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     return out
 
 
+def keep_paragraph_run(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, threshold: float,
+                       sentences: Sequence[bool] = ()) -> np.ndarray:
+    """Rule 1: a second article starts after something that opens it, never straight out of the first.
+
+    Context drifts into related over an article's late paragraphs when the article is short or a
+    box came earlier, with nothing between them and the paragraph before. A related line that
+    looks like a paragraph on its own (own body CONTINUE_OWN_BODY) and whose previous line is a
+    kept paragraph goes back to body, and the run after it follows; a second article begins after
+    a marker, a headline or an end line, none of which is a kept paragraph.
+    """
+    n = len(final)
+    if n < 2:
+        return final
+    words = np.expm1(shapes[:, 1])
+    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
+    paragraph = ((words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))) \
+        & (own[:, _BODY] >= CONTINUE_OWN_BODY)
+    labels = _label_index(final, threshold)
+    candidates = (labels[1:] == _RELATED) & paragraph[1:] & paragraph[:-1]
+    if not candidates.any():
+        return final
+    out = final
+    kept = (labels == _BODY) & paragraph
+    for i in range(1, n):
+        if kept[i - 1] and paragraph[i] and labels[i] == _RELATED:
+            out = _related_to_body(out, final, i)
+            kept[i] = True
+    return out
+
+
 #: Items a run of bulleted lines needs before its majority speaks for the rest.
 LIST_MIN_ITEMS = 3
 #: Share of a bulleted run the context must already read as related for all of it to be.
@@ -772,6 +802,7 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
     out = close_end_block(final, shapes, threshold, stems, sentences)
     out = keep_continuing_body(out, own, shapes, stems, threshold)
     out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
+    out = keep_paragraph_run(out, own, shapes, threshold, sentences)
     out = close_related_list(out, shapes, threshold, sentences)
     out = close_summary_widget(out, own, shapes, vocab, threshold)
     out = trust_sure_lines(out, own, shapes)

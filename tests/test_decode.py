@@ -34,6 +34,7 @@ from stripper.decode import (
     judge_tiny_document,
     keep_continuing_body,
     keep_own_headline,
+    keep_paragraph_run,
     keep_table_rows,
     reopen_after_mid_body_box,
     trust_sure_lines,
@@ -437,6 +438,32 @@ def test_a_list_introduced_by_the_article_is_the_articles_own() -> None:
     shapes = np.array([[*_shape(8)[:2], 0.0, 1.0]] + [[*_shape(3)[:2], 1.0, 0.0]] * 3)   # "...التالية:"
     out = close_related_list(final, shapes, DEFAULT_THRESHOLD, [False] * 4)
     assert decide(out, DEFAULT_THRESHOLD, frozenset())[0] == ["body"] * 4
+
+
+def _paragraph_run(lines: list[tuple[str, str, int]]) -> list[str]:
+    """lines: (context label, own label, words) -> labels after keep_paragraph_run."""
+    final = np.array([_row(ctx) for ctx, _, _ in lines])
+    own = np.array([_row(o) for _, o, _ in lines])
+    shapes = np.array([_shape(w) for *_, w in lines])
+    out = keep_paragraph_run(final, own, shapes, DEFAULT_THRESHOLD)
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_a_second_article_never_starts_straight_out_of_a_kept_paragraph() -> None:
+    # Context drifted into related over the article's last paragraphs: they and the run after stay.
+    drifted = ("related", "body", PARAGRAPH)
+    assert _paragraph_run([("body", "body", PARAGRAPH), drifted, drifted]) == ["body"] * 3
+
+
+def test_a_second_article_after_a_marker_or_headline_stays_related() -> None:
+    labels = _paragraph_run([("body", "body", PARAGRAPH), ("related", "related", 2), ("related", "body", PARAGRAPH)])
+    assert labels == ["body", "related", "related"]
+    labels = _paragraph_run([("body", "body", PARAGRAPH), ("related", "body", 8), ("related", "body", PARAGRAPH)])
+    assert labels == ["body", "related", "related"]          # a headline, not a paragraph, came between
+
+
+def test_a_line_related_on_its_own_keeps_its_label() -> None:
+    assert _paragraph_run([("body", "body", PARAGRAPH), ("related", "related", PARAGRAPH)]) == ["body", "related"]
 
 
 def _table(lines: list[tuple[str, int]]) -> list[str]:
