@@ -48,6 +48,7 @@ _RELATED = LABEL_INDEX["related"]
 _SOURCE = LABEL_INDEX["source"]
 _TAGS = LABEL_INDEX["tags"]
 _PROMO = LABEL_INDEX["promo"]
+_INLINE_JUNK = np.array([LABEL_INDEX["promo"], LABEL_INDEX["ad"]])
 
 
 def _related_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
@@ -669,8 +670,8 @@ def keep_paragraph_run(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, t
     Context drifts into related over an article's late paragraphs when the article is short or a
     box came earlier, with nothing between them and the paragraph before. A related line that
     looks like a paragraph on its own (own body CONTINUE_OWN_BODY) and whose previous line is a
-    kept paragraph goes back to body, and the run after it follows; a second article begins after
-    a marker, a headline or an end line, none of which is a kept paragraph.
+    kept paragraph (an ad slot or promo line between them aside) goes back to body, and the run
+    after it follows; a second article begins after a marker, a headline or an end line.
     """
     n = len(final)
     if n < 2:
@@ -680,15 +681,19 @@ def keep_paragraph_run(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, t
     paragraph = ((words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))) \
         & (own[:, _BODY] >= CONTINUE_OWN_BODY)
     labels = _label_index(final, threshold)
-    candidates = (labels[1:] == _RELATED) & paragraph[1:] & paragraph[:-1]
+    candidates = (labels == _RELATED) & paragraph
+    candidates[0] = False
     if not candidates.any():
         return final
     out = final
-    kept = (labels == _BODY) & paragraph
-    for i in range(1, n):
-        if kept[i - 1] and paragraph[i] and labels[i] == _RELATED:
+    # An ad slot or a promo line inside the article sits between two of its paragraphs.
+    inline = np.isin(labels, _INLINE_JUNK) & np.isin(own.argmax(axis=1), _INLINE_JUNK)
+    after_paragraph = False
+    for i in range(n):
+        if candidates[i] and after_paragraph:
             out = _related_to_body(out, final, i)
-            kept[i] = True
+        elif not inline[i]:
+            after_paragraph = bool(paragraph[i] and labels[i] == _BODY)
     return out
 
 

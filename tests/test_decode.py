@@ -462,6 +462,11 @@ def test_a_second_article_after_a_marker_or_headline_stays_related() -> None:
     assert labels == ["body", "related", "related"]          # a headline, not a paragraph, came between
 
 
+def test_an_ad_slot_between_two_paragraphs_does_not_break_the_run() -> None:
+    labels = _paragraph_run([("body", "body", PARAGRAPH), ("ad", "ad", 1), ("related", "body", PARAGRAPH)])
+    assert labels == ["body", "ad", "body"]
+
+
 def test_a_line_related_on_its_own_keeps_its_label() -> None:
     assert _paragraph_run([("body", "body", PARAGRAPH), ("related", "related", PARAGRAPH)]) == ["body", "related"]
 
