@@ -44,11 +44,13 @@ CONTINUE_OWN_BODY = 0.5
 CONTINUE_SHARE = 0.3
 
 _BODY = LABEL_INDEX["body"]
+if _BODY != 0:  # decide and _label_index read columns 1: as the junk labels
+    raise ImportError("stripper.decode expects body in column 0 of LABELS")
 _RELATED = LABEL_INDEX["related"]
 _SOURCE = LABEL_INDEX["source"]
 _TAGS = LABEL_INDEX["tags"]
 _PROMO = LABEL_INDEX["promo"]
-_INLINE_JUNK = np.array([LABEL_INDEX["promo"], LABEL_INDEX["ad"]])
+_AD = LABEL_INDEX["ad"]
 
 
 def _related_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
@@ -57,6 +59,14 @@ def _related_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
         out = final.copy()
     out[i, _BODY] += out[i, _RELATED]
     out[i, _RELATED] = 0.0
+    return out
+
+
+def _related_to_body_rows(final: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A copy of `final` with the related mass of `rows` moved to body."""
+    out = final.copy()
+    out[rows, _BODY] += out[rows, _RELATED]
+    out[rows, _RELATED] = 0.0
     return out
 
 
@@ -230,9 +240,16 @@ def decide(proba: np.ndarray, threshold: float, keep: frozenset[str]) -> tuple[l
 
     A label named in `keep` counts as body here, so keeping it never tips a neighbour's decision.
     """
-    junk_cols = [i for i, label in enumerate(LABELS) if i != _BODY and label not in keep]
     if not len(proba):
         return [], np.empty(0)
+    if not keep:
+        # The common case, on a view of the junk columns (body is column 0) rather than a copy.
+        junk = proba[:, 1:]
+        junk_mass = junk.sum(axis=1)
+        is_junk = junk_mass >= threshold
+        chosen = np.where(is_junk, junk.argmax(axis=1) + 1, _BODY)
+        return [LABELS[i] for i in chosen.tolist()], np.where(is_junk, junk_mass, 1.0 - junk_mass)
+    junk_cols = [i for i, label in enumerate(LABELS) if i != _BODY and label not in keep]
     best = proba.argmax(axis=1)
     # A kept junk label still reports its own name, so classify() stays informative.
     kept_name = np.array([i if label in keep else _BODY for i, label in enumerate(LABELS)])[best]
@@ -247,14 +264,11 @@ def decide(proba: np.ndarray, threshold: float, keep: frozenset[str]) -> tuple[l
     return [LABELS[i] for i in chosen.tolist()], scores
 
 
-_JUNK_COLS = np.array([i for i in range(len(LABELS)) if i != _BODY])
-
-
 def _label_index(proba: np.ndarray, threshold: float) -> np.ndarray:
     """The label index `decide` gives each line with nothing kept, without naming them: what the
     rules check first, so that a document none of them applies to costs a few array operations."""
-    junk = proba[:, _JUNK_COLS]
-    return np.where(junk.sum(axis=1) >= threshold, _JUNK_COLS[junk.argmax(axis=1)], _BODY)
+    junk = proba[:, 1:]  # body is column 0: a view, not a copy
+    return np.where(junk.sum(axis=1) >= threshold, junk.argmax(axis=1) + 1, _BODY)
 
 
 def _headline_story(labels: Sequence[str], marker: int, paragraph: np.ndarray,
@@ -685,16 +699,22 @@ def keep_paragraph_run(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, t
     candidates[0] = False
     if not candidates.any():
         return final
-    out = final
-    # An ad slot or a promo line inside the article sits between two of its paragraphs.
-    inline = np.isin(labels, _INLINE_JUNK) & np.isin(own.argmax(axis=1), _INLINE_JUNK)
-    after_paragraph = False
-    for i in range(n):
-        if candidates[i] and after_paragraph:
-            out = _related_to_body(out, final, i)
-        elif not inline[i]:
-            after_paragraph = bool(paragraph[i] and labels[i] == _BODY)
-    return out
+    # An ad slot or a promo line inside the article sits between two of its paragraphs: the walk
+    # reads the other lines only. A run of candidates there goes back to body when the line
+    # before the run is a kept paragraph.
+    own_index = own.argmax(axis=1)
+    inline = ((labels == _PROMO) | (labels == _AD)) & ((own_index == _PROMO) | (own_index == _AD))
+    rows = np.flatnonzero(~inline)
+    cand = candidates[rows]
+    if not cand.any():
+        return final
+    kept = paragraph[rows] & (labels[rows] == _BODY)
+    steps = np.arange(len(rows))
+    before_run = np.maximum.accumulate(np.where(cand, -1, steps))   # last non-candidate so far
+    opened = cand & (before_run >= 0) & kept[np.maximum(before_run, 0)]
+    if not opened.any():
+        return final
+    return _related_to_body_rows(final, rows[opened])
 
 
 #: Items a run of bulleted lines needs before its majority speaks for the rest.
