@@ -27,12 +27,11 @@ from stripper.learn import Prepared, fit
 from stripper.metrics import line_metrics
 
 from .dataset import HAND_REPEAT, Sources, compose_for, load_sources, structure_extras
+from .splits import UNTOUCHED_FOLD
 
 logger = logging.getLogger("training.dev")
 #: Inner splits the names outside fold 0 are dealt to.
 DEV_SPLITS = 3
-#: The outer fold no development choice ever looks at.
-UNTOUCHED_FOLD = 0
 #: Composed pages to train on, and to test on, per split.
 DEV_TRAIN_DOCS = 3500
 DEV_TEST_DOCS = 600

@@ -89,6 +89,7 @@ def cross_validate(sources: Sources, folds: int = N_FOLDS, baselines: bool = Tru
     """Leave-sites-out cross-validation of the stripper (and baselines on the same lines)."""
     acc = Accumulator()
     sweep = Accumulator()
+    per_fold = Accumulator()
     fold_info = []
     for fold in range(folds):
         started = time.time()
@@ -106,6 +107,8 @@ def cross_validate(sources: Sources, folds: int = N_FOLDS, baselines: bool = Tru
             if baselines:
                 for name, keeper in BASELINES.items():
                     acc.add(part, name, docs, baseline_keeps(keeper, docs))
+        for part in ("composed", "hand"):
+            per_fold.add(part, str(fold), parts[part], stripper_keeps(stripper, parts[part], DEFAULT_THRESHOLD))
         for threshold in SWEEP:
             docs = parts["composed"] + parts["hand"]
             sweep.add("all", str(threshold), docs, stripper_keeps(stripper, docs, threshold))
@@ -114,7 +117,8 @@ def cross_validate(sources: Sources, folds: int = N_FOLDS, baselines: bool = Tru
                           "held_out_sources": sorted({d.source for d in parts["clean"]}),
                           "held_out_sites": len(held), "seconds": round(time.time() - started, 1)})
         logger.info("fold %d done in %.0fs", fold, time.time() - started)
-    return {"folds": fold_info, "metrics": acc.metrics(), "threshold_sweep": sweep.metrics()["all"]}
+    return {"folds": fold_info, "metrics": acc.metrics(), "threshold_sweep": sweep.metrics()["all"],
+            "per_fold": per_fold.metrics()}
 
 
 def evaluate_seeds(stripper: Stripper, shared: Path = SHARED) -> dict[str, object]:

@@ -6,6 +6,7 @@ import re
 
 from .documents import REPO
 from .package import CARD
+from .splits import UNTOUCHED_FOLD
 
 README = REPO / "README.md"
 START, END = "<!-- metrics:start -->", "<!-- metrics:end -->"
@@ -55,6 +56,23 @@ def metrics_tables(result: dict) -> str:
         ]
         for name, m in composed.items():
             out.append(f"| {name} | " + " | ".join(_pct(m["per_label_recall"][lab]) for lab in labels) + " |")
+        out.append("")
+    if "per_fold" in cv:
+        out += [
+            "**per fold** (the stripper; fold "
+            f"{UNTOUCHED_FOLD} is the one no development choice looked at: `python -m training.dev` "
+            "splits only the others)",
+            "",
+            "| fold | part | documents | junk precision | junk recall | junk F1 | body recall |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for part, folds in cv["per_fold"].items():
+            for fold, m in folds.items():
+                mark = " (untouched)" if fold == str(UNTOUCHED_FOLD) else ""
+                out.append(
+                    f"| {fold}{mark} | {part} | {m['documents']} | {_pct(m['junk_precision'])} | "
+                    f"{_pct(m['junk_recall'])} | {_pct(m['junk_f1'])} | {_pct(m['body_recall'])} |"
+                )
         out.append("")
     if "threshold_sweep" in cv:
         out += [

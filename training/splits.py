@@ -7,6 +7,9 @@ from collections.abc import Iterable
 
 #: Folds of the leave-sites-out cross-validation.
 N_FOLDS = 4
+#: The fold no development choice ever looks at: training.dev splits only the others, and the
+#: evaluation reports it on its own.
+UNTOUCHED_FOLD = 0
 
 
 def style_fold(style: str, n_folds: int = N_FOLDS) -> int:
