@@ -12,6 +12,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -20,7 +21,7 @@ from scipy import sparse
 from . import hashing
 from .hashing import N_HASHED_FEATURES, hash_tokens
 from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
-from .normalize import BULLET, normalize
+from .normalize import BULLET, NATIVE_UTF32, normalize, normalize_many
 
 __all__ = ["FEATURE_VERSION", "N_HASHED_FEATURES", "LineFacts", "featurize", "line_facts", "line_matrix",
            "line_tokens", "topic_stems"]
@@ -44,9 +45,10 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # The same three without their leading \b, which keeps re from skipping ahead to a digit; the
-# batch featuriser checks the character before each match instead.
-_ELLIPSIS = re.compile(r"\.\.\.|…")
-_DIGIT_LED = {_CLOCK: re.compile(_CLOCK.pattern[2:]), _DATE: re.compile(_DATE.pattern[2:]),
+# batch featuriser checks the character before each match instead. Each starts with one plain
+# \d (or literal digits): "\d{1,2}" as "\d\d?" matches the same, but only a single class up
+# front lets re scan for it with its fast first-character search (twice as fast here).
+_DIGIT_LED = {_CLOCK: re.compile(r"\d\d?:\d{2}\b"), _DATE: re.compile(r"\d\d{0,3}[/.-]\d{1,2}[/.-]\d{1,4}\b"),
               _YEAR: re.compile(_YEAR.pattern[2:])}
 
 #: How many leading characters of a line feed its vocabulary (topic overlap in context).
@@ -57,7 +59,9 @@ STOPWORDS = frozenset(
     "حتي كما لكن او ثم اذا اي كل غير عدد خلال حيث وفي ومن وعلي الا لم لن ما لا هو هي هم انه انها وان "
     "اليوم امس العام وكان فيما منذ ضد لدي لها له لهم بها به عليه عليها الذي".split()
 )
-_WORD = re.compile(r"[^\W\d_]{3,}")
+#: Letters in a run that makes a topical word.
+_WORD_MIN = 3
+_WORD = re.compile(rf"[^\W\d_]{{{_WORD_MIN},}}")
 
 _SYMBOL = re.compile("[\u2190-\U0010ffff]")
 # Counting character classes through one C-level translate is ten times faster than a loop:
@@ -237,6 +241,129 @@ def _read(line: str) -> tuple[LineFacts, _Read | None]:
     return facts, _Read(head, tail, length, words)
 
 
+class _Reads(NamedTuple):
+    """The non-blank lines of a batch as the token features read them, one sequence per field
+    of `_Read` (what `_read` gives one line), and where each line is in the batch."""
+
+    live: list[int]
+    heads: list[str]
+    tails: list[str]
+    lengths: np.ndarray
+    words: np.ndarray
+
+
+#: Builds a LineFacts from a tuple of its fields without a Python-level call (map-able).
+_facts_from = functools.partial(tuple.__new__, LineFacts)
+_BULLET_LEADS = (BULLET, "-", "*")
+
+
+def _read_many(lines: Sequence[str]) -> tuple[list[LineFacts], _Reads]:
+    """`_read` of every line: heads and tails normalised in one pass, the rest field by field
+    with C-level maps and numpy (a line costs a few hundred ns of Python instead of a few µs)."""
+    n = len(lines)
+    sizes = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+    long_lines = np.flatnonzero(sizes > PREFIX_CHARS).tolist()
+    folded = normalize_many([line[:VOCAB_CHARS] for line in lines]
+                            + [lines[i][-SUFFIX_CHARS:] for i in long_lines])
+    norms = folded[:n]
+    tail_of = dict(zip(long_lines, folded[n:]))
+    for i in [i for i, norm in enumerate(norms) if not norm]:
+        norms[i] = _read_head(lines[i])  # rare: invisible marks fill the prefix
+    stripped = list(map(str.strip, lines))
+    live = [i for i, (norm, text) in enumerate(zip(norms, stripped)) if norm and text]
+    if len(live) < n:
+        lines = [lines[i] for i in live]
+        norms = [norms[i] for i in live]
+        stripped = [stripped[i] for i in live]
+        sizes = sizes[live]
+        tail_of = {k: tail_of[i] for k, i in enumerate(live) if i in tail_of}
+    pipes = _counts(stripped, "|")
+    shapes = zip(
+        map(math.log1p, map(len, stripped)),
+        map(math.log1p, (_counts(stripped, " ") + 1).tolist()),
+        [1.0 if norm[0] in _BULLET_LEADS else 0.0 for norm in norms],
+        [1.0 if text.endswith((":", "：")) else 0.0 for text in stripped],
+    )
+    cells = np.where(pipes >= 2, pipes + 1, 0).tolist()
+    sentence = map(str.endswith, stripped, repeat((".", "!")))
+    live_facts = list(map(_facts_from, zip(shapes, _vocabularies(norms), cells, sentence)))
+    if len(live) < n:
+        facts = [_BLANK] * n
+        for i, fact in zip(live, live_facts):
+            facts[i] = fact
+    else:
+        facts = live_facts
+
+    heads = [norm[:PREFIX_CHARS] for norm in norms]
+    words = _counts(heads, " ") + 1
+    tails = [""] * len(heads)
+    # A long line can end in decoration that normalises to nothing (spaces, tatweel, RLM).
+    for i, tail in tail_of.items():
+        tails[i] = tail or heads[i]
+    long_live = list(tail_of)
+    words[long_live] = np.maximum(words[long_live], _counts([lines[i] for i in long_live], " ") + 1)
+    return facts, _Reads(live, heads, tails, sizes, words)
+
+
+def _counts(texts: Sequence[str], char: str) -> np.ndarray:
+    """How often `char` occurs in each text."""
+    return np.fromiter(map(str.count, texts, repeat(char)), dtype=np.int64, count=len(texts))
+
+
+def _vocabularies(norms: Sequence[str]) -> list[frozenset[str]]:
+    """frozenset(_WORD.findall(norm)).difference(STOPWORDS) of each normalised text, for all
+    texts at once: numpy finds the words (re spends ~30 ns a character on _WORD's class) and
+    drops the function words, so that only the topical words are ever built as strings."""
+    if not norms:
+        return []
+    joined = "\n".join(norms)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    tables = _tables()
+    letter = tables.lookup(tables.letter, codes, _is_letter)
+    padded = np.concatenate(([False], letter, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    run_starts, run_sizes = edges[::2], edges[1::2] - edges[::2]
+    is_word = run_sizes >= _WORD_MIN
+    is_word[is_word] = ~_are_stopwords(codes, run_starts[is_word], run_sizes[is_word])
+    # The letters of the other runs become spaces, like every character that is not a letter.
+    in_word = letter.copy()
+    in_word[letter] = np.repeat(is_word, run_sizes)
+    words_only = np.where(in_word | (codes == 0x0A), codes, np.uint32(0x20))
+    pieces = str(words_only, NATIVE_UTF32).split("\n")
+    return [frozenset(piece.split()) for piece in pieces]
+
+
+def _stopword_key(codes: Sequence[int]) -> int:
+    """A word of at most _STOP_CHARS Arabic-block letters as one number: its length, then one
+    byte a letter (its offset in the block)."""
+    key = len(codes)
+    for j, code in enumerate(codes):
+        key |= (code - 0x0600) << (8 * (j + 1))
+    return key
+
+
+_STOP_CHARS = max(map(len, STOPWORDS))
+assert all(0x0600 <= ord(c) <= 0x06FF for word in STOPWORDS for c in word)
+_STOP_KEYS = np.array(sorted(_stopword_key(list(map(ord, w))) for w in STOPWORDS), dtype=np.int64)
+
+
+def _are_stopwords(codes: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Whether each run of letters codes[start : start + size] is one of STOPWORDS."""
+    out = np.zeros(len(starts), dtype=bool)
+    short = np.flatnonzero(sizes <= _STOP_CHARS)
+    starts, sizes = starts[short], sizes[short]
+    keys = sizes.astype(np.int64)
+    arabic = np.ones(len(short), dtype=bool)
+    for j in range(_STOP_CHARS):
+        inside = j < sizes
+        offset = codes[np.where(inside, starts + j, 0)].astype(np.int64) - 0x0600
+        arabic &= ~inside | ((offset >= 0) & (offset <= 0xFF))
+        keys |= np.where(inside & arabic, offset, 0) << (8 * (j + 1))
+    slot = np.minimum(np.searchsorted(_STOP_KEYS, keys), len(_STOP_KEYS) - 1)
+    out[short] = arabic & (_STOP_KEYS[slot] == keys)
+    return out
+
+
 def line_facts(line: str) -> LineFacts:
     """Shape row, vocabulary, table cells and sentence end of one line."""
     return _read(line)[0]
@@ -268,16 +395,15 @@ def featurize(lines: Sequence[str], extras: Sequence[Sequence[str]] | None = Non
     parts: list[sparse.csr_matrix] = []
     # In slices: the code-point arrays of a slice take ~50 bytes a character.
     for start in range(0, len(lines), BATCH_LINES):
-        reads: list[_Read | None] = []
-        for line in lines[start : start + BATCH_LINES]:
-            fact, read = _read(line)
-            facts.append(fact)
-            reads.append(read)
-        parts.append(_token_matrix(reads, extras[start : start + BATCH_LINES] if extras else None))
+        batch = lines[start : start + BATCH_LINES]
+        batch_facts, reads = _read_many(batch)
+        facts.extend(batch_facts)
+        parts.append(_token_matrix(len(batch), reads, extras[start : start + BATCH_LINES] if extras else None))
     if len(parts) == 1:
         return facts, parts[0]
     if not parts:
-        return facts, _token_matrix([], None)
+        nothing = np.zeros(0, dtype=np.int64)
+        return facts, hashing.row_matrix(nothing, nothing, 0)
     return facts, sparse.vstack(parts, format="csr")
 
 
@@ -359,9 +485,16 @@ COLON_CHARS = 25
 MAX_HASHTAGS = 4
 #: Patterns whose presence anywhere in the sample is a feature, by token.
 _FLAGS = (("url", _URL), ("handle", _HANDLE), ("clock", _CLOCK), ("date", _DATE), ("year", _YEAR))
+#: What a flag pattern cannot match without: a \d digit, or an ASCII letter ("http", "www", ".com").
+_PATTERN_NEEDS = {"url": "latin", "clock": "digit", "date": "digit", "year": "digit"}
 _CLASS_NAMES = ("bullet", "digit", "ar", "latin", "alpha", ":", "|", "stop", "dash", "quote", "symbol", "punct")
 _CLASS_INDEX = {name: i for i, name in enumerate(_CLASS_NAMES)}
 _BMP = 0x10000
+# Kinds of character the ratio, emoji and pipe tokens count in a sample (0: anything else).
+_KIND_ARABIC, _KIND_LATIN, _KIND_DIGIT, _KIND_SYMBOL, _KIND_PIPE = 1, 2, 3, 4, 5
+_N_KINDS = 6
+# Bits of a character's traits (_traits_of); its kind is stored above them.
+_WORD_BIT, _DECIMAL_BIT, _KIND_SHIFT = 1, 2, 2
 
 
 class _Tables:
@@ -369,8 +502,12 @@ class _Tables:
 
     def __init__(self) -> None:
         chars = [chr(c) for c in range(_BMP)]
-        # re's \\w is str.isalnum() or "_", and \\s is str.isspace(): the same sets, as arrays.
-        self.word = np.array([_is_word(c) for c in chars], dtype=bool)
+        # re's \\w is str.isalnum() or "_", and \\d str.isdecimal(): the same sets, as arrays.
+        # The letters a topical word is made of ([^\W\d_]):
+        self.letter = np.array([_is_letter(c) for c in chars], dtype=bool)
+        # What the token features ask of a character, in one table so that a batch is looked
+        # up once: \w, \d, and its kind (see _traits_of).
+        self.traits = np.array([_traits_of(c) for c in chars], dtype=np.uint8)
         self.char_class = np.array([_class_of(c) for c in chars], dtype=np.int64)
         col = hashing.token_column
         self.len = np.array([col(t) for t in _LEN_TOKENS])
@@ -383,6 +520,15 @@ class _Tables:
                                                   *(name for name, _ in _FLAGS))}
         self.hashtags = np.array([col(f"hashtags={i}") for i in range(MAX_HASHTAGS + 1)])
         self.phrases = [(phrase, col(token)) for phrase, token in _PHRASE_TOKENS]
+        # The phrases by the hash of their first PHRASE_KEY characters, which _phrase_starts
+        # compares with the hash at every position of a batch instead of searching each phrase.
+        by_key: dict[int, list[tuple[int, str]]] = {}
+        for index, (phrase, _) in enumerate(self.phrases):
+            by_key.setdefault(hashing.string_hash(phrase[:PHRASE_KEY]), []).append((index, phrase))
+        self.phrase_keys = np.array(sorted(by_key), dtype=np.uint64)
+        self.phrase_groups = [by_key[key] for key in self.phrase_keys.tolist()]
+        self.phrase_sieve = np.zeros(1 << 16, dtype=bool)
+        self.phrase_sieve[_sieve_bits(self.phrase_keys)] = True
         self.family = {p: hashing.Prefixed(p) for p in
                        ("w=", "w0=", "w01=", "b=", "t=", "s=", "whole=", "c3=", "colon@")}
         cues = sorted(_LEAD_CUES, key=hashing.string_hash)
@@ -406,6 +552,37 @@ class _Tables:
         return out
 
 
+#: Characters of a cue phrase hashed to find where it may start (no phrase is shorter).
+PHRASE_KEY = 4
+assert min(map(len, CUE_PHRASES)) >= PHRASE_KEY
+
+
+def _sieve_bits(hashes: np.ndarray) -> np.ndarray:
+    """16 middle bits of polynomial hashes (they separate Arabic 4-grams well), as an index."""
+    return (hashes >> np.uint64(40)) & np.uint64(0xFFFF)
+
+
+def _phrase_starts(tables: _Tables, text: str, cp: hashing.CodePoints, end: int) -> list[list[int]]:
+    """Where each cue phrase (in the order of tables.phrases) starts in text[:end], every
+    occurrence as text.find would give them: one pass of numpy instead of a find per phrase."""
+    found: list[list[int]] = [[] for _ in tables.phrases]
+    at_most = end - PHRASE_KEY + 1
+    if at_most <= 0:
+        return found
+    keys = (cp.prefix[PHRASE_KEY : end + 1] - cp.prefix[:at_most]) * cp.inverse[:at_most]
+    # A 16-bit sieve drops nearly every position, the full hash most of the rest; the text decides.
+    maybe = np.flatnonzero(tables.phrase_sieve[_sieve_bits(keys)])
+    maybe_keys = keys[maybe]
+    slot = np.minimum(np.searchsorted(tables.phrase_keys, maybe_keys), len(tables.phrase_keys) - 1)
+    same = tables.phrase_keys[slot] == maybe_keys
+    startswith = text.startswith
+    for at, key_slot in zip(maybe[same].tolist(), slot[same].tolist()):
+        for index, phrase in tables.phrase_groups[key_slot]:
+            if startswith(phrase, at, end):
+                found[index].append(at)
+    return found
+
+
 @functools.cache
 def _tables() -> _Tables:
     return _Tables()
@@ -413,6 +590,29 @@ def _tables() -> _Tables:
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def _traits_of(ch: str) -> int:
+    """A character's bits: \\w (_WORD_BIT), \\d (_DECIMAL_BIT), then its kind."""
+    code = ord(ch)
+    if 0x0600 <= code <= 0x06FF:
+        kind = _KIND_ARABIC
+    elif ch.isascii() and ch.isalpha():
+        kind = _KIND_LATIN
+    elif "0" <= ch <= "9":
+        kind = _KIND_DIGIT
+    elif code >= 0x2190:
+        kind = _KIND_SYMBOL
+    elif ch == "|":
+        kind = _KIND_PIPE
+    else:
+        kind = 0
+    return (_WORD_BIT if _is_word(ch) else 0) | (_DECIMAL_BIT if ch.isdecimal() else 0) | kind << _KIND_SHIFT
+
+
+def _is_letter(ch: str) -> bool:
+    # re's [^\W\d_]: a word character that is neither a decimal digit nor "_".
+    return ch.isalnum() and not ch.isdecimal()
 
 
 def _class_of(ch: str) -> int:
@@ -473,22 +673,22 @@ class _Sink:
         return np.concatenate(lines).astype(np.int64, copy=False), np.concatenate(cols).astype(np.int64, copy=False)
 
 
-def _token_matrix(reads: Sequence[_Read | None], extras: Sequence[Sequence[str]] | None) -> sparse.csr_matrix:
+def _token_matrix(n_lines: int, reads: _Reads, extras: Sequence[Sequence[str]] | None) -> sparse.csr_matrix:
     """Exactly what hashing each line's `line_tokens` gives, computed for all lines at once on
     one array of code points: tokens are found and hashed by position, never built as strings."""
     tables = _tables()
-    live = [i for i, r in enumerate(reads) if r is not None]
     rows_parts: list[np.ndarray] = []
     cols_parts: list[np.ndarray] = []
-    blank = np.array([i for i, r in enumerate(reads) if r is None], dtype=np.int64)
-    if len(blank):
-        rows_parts.append(blank)
-        cols_parts.append(np.full(len(blank), tables.flag["blank"], dtype=np.int64))
-    if live:
+    if len(reads.live) < n_lines:
+        blank = np.ones(n_lines, dtype=bool)
+        blank[reads.live] = False
+        rows_parts.append(np.flatnonzero(blank))
+        cols_parts.append(np.full(len(rows_parts[0]), tables.flag["blank"], dtype=np.int64))
+    if reads.live:
         sink = _Sink()
-        _live_tokens(tables, [reads[i] for i in live], sink)  # type: ignore[misc]
+        _live_tokens(tables, reads, sink)
         lines, cols = sink.pairs()
-        rows_parts.append(np.asarray(live, dtype=np.int64)[lines])
+        rows_parts.append(np.asarray(reads.live, dtype=np.int64)[lines])
         cols_parts.append(cols)
     if extras:
         flat = [t for e in extras for t in e]
@@ -496,7 +696,7 @@ def _token_matrix(reads: Sequence[_Read | None], extras: Sequence[Sequence[str]]
         cols_parts.append(np.asarray([_extra_column(t) for t in flat], dtype=np.int64))
     if not rows_parts:
         rows_parts = cols_parts = [np.zeros(0, dtype=np.int64)]
-    return hashing.row_matrix(np.concatenate(rows_parts), np.concatenate(cols_parts), len(reads))
+    return hashing.row_matrix(np.concatenate(rows_parts), np.concatenate(cols_parts), n_lines)
 
 
 #: Structural tokens remembered with their columns: a site's pages repeat the same few hundred.
@@ -533,13 +733,36 @@ def _starts(pattern: re.Pattern[str], text: str, word: np.ndarray) -> list[int]:
     return out
 
 
-def _live_tokens(tables: _Tables, reads: Sequence[_Read], sink: _Sink) -> None:
-    """Hand `sink` the (line, column) pairs of every token of the non-blank lines `reads`."""
-    n = len(reads)
-    long_lines = [i for i, r in enumerate(reads) if r.tail]
+def _segment_subset(texts: Sequence[str], segs: np.ndarray, seg_start: np.ndarray, seg_len: np.ndarray,
+                    word: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+    """The segments `segs` of a batch joined alone (as all are joined), where each of its
+    characters is in the full join (a join: the newline after its segment), and \\w there."""
+    text = "\n".join([texts[i] for i in segs.tolist()])
+    sizes = seg_len[segs] + 1
+    shift = seg_start[segs] - (np.cumsum(sizes) - sizes)
+    text_at = np.arange(len(text)) + np.repeat(shift, sizes)[: len(text)]
+    return text, text_at, word[text_at]
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    """Where `needle` starts in `text`, occurrences not overlapping."""
+    out: list[int] = []
+    find = text.find
+    at = find(needle)
+    while at >= 0:
+        out.append(at)
+        at = find(needle, at + len(needle))
+    return out
+
+
+def _live_tokens(tables: _Tables, reads: _Reads, sink: _Sink) -> None:
+    """Hand `sink` the (line, column) pairs of every token of the non-blank lines `reads`
+    (numbered in the order of reads.live)."""
+    n = len(reads.live)
+    long_lines = [i for i, tail in enumerate(reads.tails) if tail]
     # Segments: every head, then the tail of every long line, joined by a separator that no
     # token or pattern crosses (heads and tails are normalised: their only white space is " ").
-    texts = [r.head for r in reads] + [reads[i].tail for i in long_lines]
+    texts = reads.heads + [reads.tails[i] for i in long_lines]
     seg_len = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     seg_start = np.cumsum(seg_len + 1) - seg_len - 1
     joined = "\n".join(texts)
@@ -553,13 +776,14 @@ def _live_tokens(tables: _Tables, reads: Sequence[_Read], sink: _Sink) -> None:
     tail_seg[long_lines] = n + np.arange(len(long_lines))
     is_tail = np.zeros(n_segs, dtype=bool)
     is_tail[tail_seg] = True
-    lengths = np.fromiter((r.length for r in reads), dtype=np.int64, count=n)
+    lengths = reads.lengths
     short = lengths <= SHORT_CHARS
     every = np.arange(n)
     fam = tables.family
 
     # Tokens (\w+ runs and single other visible characters), by position.
-    word = tables.lookup(tables.word, codes, _is_word)
+    traits = tables.lookup(tables.traits, codes, _traits_of)
+    word = (traits & _WORD_BIT).astype(bool)
     space = (codes == 32) | (codes == 10)
     prev_word = np.concatenate(([False], word[:-1]))
     word_start = word & ~prev_word
@@ -574,18 +798,13 @@ def _live_tokens(tables: _Tables, reads: Sequence[_Read], sink: _Sink) -> None:
     t_hash = cp.hashes(t_start, t_end)
     t_len = t_end - t_start
 
-    words = np.fromiter((r.words for r in reads), dtype=np.int64, count=n)
+    words = reads.words
     first = tables.lookup(tables.char_class, codes[seg_start[:n]], _class_of)
     last = tables.lookup(tables.char_class, codes[seg_start[tail_seg] + seg_len[tail_seg] - 1], _class_of)
     # The sample (head, and " " + tail for a long line): one class per character, counted per
     # segment in one pass (Arabic, Latin, digit, symbol and pipe are disjoint ranges).
-    kind = np.zeros(len(codes), dtype=np.int64)
-    kind[(codes >= 0x0600) & (codes <= 0x06FF)] = 1
-    kind[((codes >= 0x41) & (codes <= 0x5A)) | ((codes >= 0x61) & (codes <= 0x7A))] = 2
-    kind[(codes >= 0x30) & (codes <= 0x39)] = 3
-    kind[codes >= 0x2190] = 4
-    kind[codes == 0x7C] = 5
-    counts = np.bincount(seg_of * 6 + kind, minlength=n_segs * 6).reshape(n_segs, 6)
+    kind = traits >> _KIND_SHIFT
+    counts = np.bincount(seg_of * _N_KINDS + kind, minlength=n_segs * _N_KINDS).reshape(n_segs, _N_KINDS)
     per_line = counts[:n].copy()
     per_line[long_lines] += counts[n:]
     size = seg_len[:n].astype(float)
@@ -623,9 +842,22 @@ def _live_tokens(tables: _Tables, reads: Sequence[_Read], sink: _Sink) -> None:
     gram_at = seg_start[gram_line] + np.arange(len(gram_line)) - np.repeat(np.cumsum(grams) - grams, grams)
     sink.prefixed(fam["c3="], gram_line, cp.hashes(gram_at, gram_at + 3))
 
+    # A pattern that needs a digit or an ASCII letter is searched for only in the segments that
+    # have one: re tests every character it passes, and most lines of a page have neither.
+    has_digit = np.zeros(n_segs, dtype=bool)
+    has_digit[seg_of[(traits & _DECIMAL_BIT).astype(bool)]] = True
+    segments_with = {"digit": has_digit, "latin": counts[:, _KIND_LATIN] > 0}
+    subsets: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
     for name, pattern in _FLAGS:
-        hits = _starts(pattern, joined, word)
-        if hits:
+        need = _PATTERN_NEEDS.get(name)
+        if need is None:
+            hits = np.asarray(_starts(pattern, joined, word), dtype=np.int64)
+        else:
+            if need not in subsets:
+                subsets[need] = _segment_subset(texts, np.flatnonzero(segments_with[need]), seg_start, seg_len, word)
+            text, text_at, text_word = subsets[need]
+            hits = text_at[_starts(pattern, text, text_word)]
+        if len(hits):
             sink.once(seg_line[seg_of[hits]], tables.flag[name])
     tags = [m.start() for m in _HASHTAG.finditer(joined)]
     if tags:
@@ -643,7 +875,8 @@ def _live_tokens(tables: _Tables, reads: Sequence[_Read], sink: _Sink) -> None:
         # head[:colon].rstrip(" "): normalised text has single spaces, so at most one goes.
         at = at - (codes[at - 1] == 32)
         sink.prefixed(fam["colon@"], colon_seg, cp.hashes(seg_start[colon_seg], at))
-    marks = [m.start() for m in _ELLIPSIS.finditer(joined)]
+    # Which segments have "..." or "…" (str.find skips ahead faster than re's search for either).
+    marks = [*_find_all(joined, "..."), *_find_all(joined, "…")]
     if marks:
         ell = seg_of[marks]
         sink.once(seg_line[ell[is_tail[ell]]], tables.flag["ellipsis"])
@@ -657,15 +890,8 @@ def _live_tokens(tables: _Tables, reads: Sequence[_Read], sink: _Sink) -> None:
         cue_lines = np.repeat(t_seg[cue_tok], cue_cols.shape[1])
         flat = cue_cols.ravel()
         sink.columns(cue_lines[flat >= 0], flat[flat >= 0])
-    heads_end = int(head_end[-1])
-    find = joined.find
-    for phrase, col in tables.phrases:
-        at_ = find(phrase, 0, heads_end)
-        if at_ < 0:
-            continue
-        hits_at: list[int] = []
-        while at_ >= 0:
-            hits_at.append(at_)
-            at_ = find(phrase, at_ + 1, heads_end)
-        # Once per phrase, not per column: two phrases of one label add its token twice.
-        sink.constant(np.unique(seg_of[hits_at]), col)
+    starts = _phrase_starts(tables, joined, cp, int(head_end[-1]))
+    for (_, col), hits_at in zip(tables.phrases, starts):
+        if hits_at:
+            # Once per phrase, not per column: two phrases of one label add its token twice.
+            sink.constant(np.unique(seg_of[hits_at]), col)

@@ -73,6 +73,33 @@ class Prefixed:
         return mix(self.hashes(value_hashes))
 
 
+#: Powers kept between calls up to this exponent (16 MB for both tables): a batch of lines
+#: needs the same ones again, and a cumulative product cannot be vectorised.
+POWERS_KEPT = 1 << 20
+_powers_kept: tuple[np.ndarray, np.ndarray] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+
+
+def _cumulative_powers(base: int, n: int) -> np.ndarray:
+    factors = np.full(n + 1, base, dtype=np.uint64)
+    factors[0] = 1
+    return np.cumprod(factors)  # base**i, wrapping mod 2**64
+
+
+def powers_and_inverses(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE_INVERSE**i mod 2**64 for i = 0..n (read-only arrays)."""
+    global _powers_kept
+    powers, inverse = _powers_kept
+    if len(powers) > n:
+        return powers[: n + 1], inverse[: n + 1]
+    # Grown by doubling, so that batches of slowly growing size do not each recompute it.
+    size = n if n > POWERS_KEPT else min(max(n, 2 * len(powers)), POWERS_KEPT)
+    powers, inverse = _cumulative_powers(BASE, size), _cumulative_powers(BASE_INVERSE, size)
+    powers.flags.writeable = inverse.flags.writeable = False
+    if size <= POWERS_KEPT:
+        _powers_kept = powers, inverse
+    return powers[: n + 1], inverse[: n + 1]
+
+
 class CodePoints:
     """One string as code points, with the prefix sums that hash any slice of it in O(1)."""
 
@@ -80,12 +107,7 @@ class CodePoints:
         """Encode `text` (lone surrogates pass through) and build the prefix hashes."""
         self.codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
         n = len(self.codes)
-        powers = np.full(n + 1, BASE, dtype=np.uint64)
-        powers[0] = 1
-        self.powers = np.cumprod(powers)  # BASE**i, wrapping mod 2**64
-        inverse = np.full(n + 1, BASE_INVERSE, dtype=np.uint64)
-        inverse[0] = 1
-        self.inverse = np.cumprod(inverse)
+        self.powers, self.inverse = powers_and_inverses(n)
         prefix = np.zeros(n + 1, dtype=np.uint64)
         np.cumsum((self.codes.astype(np.uint64) + np.uint64(1)) * self.powers[:n], out=prefix[1:])
         self.prefix = prefix

@@ -7,7 +7,11 @@ shapes are folded to one form before any feature looks at a line.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
 
 #: Every bullet-like glyph real sites print before list items is folded to this one.
 BULLET = "•"
@@ -61,3 +65,63 @@ _TABLE_LIST: list[int | str | None] = [_TABLE.get(cp, cp) for cp in range(max(_T
 def normalize(text: str) -> str:
     """Fold spelling variants, lower-case Latin letters and collapse white space."""
     return " ".join(text.translate(_TABLE_LIST).lower().split())
+
+
+# -- the same for many texts at once ------------------------------------------------------------
+
+#: The codec that reads numpy's native 32-bit integers as text, without a copy.
+NATIVE_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+
+_DELETED = -1
+_EXPANDS = -2
+_SPACE = 0x20
+_JOIN = 0x0A
+
+
+def _code_table() -> np.ndarray:
+    """What _TABLE does to each code point, as an array numpy can index: the code point it
+    becomes, _DELETED, or _EXPANDS for the few (presentation forms) that become several."""
+    table = np.arange(0x110000, dtype=np.int32)
+    for cp, value in _TABLE.items():
+        table[cp] = _DELETED if not value else ord(value) if len(value) == 1 else _EXPANDS
+    # Every other white space character (the newline too: it joins the texts) is a space: split()
+    # treats them all alike, and lower() reads none of them as cased or case-ignorable. None lies
+    # past U+3000 (tests/test_batch_fast_paths.py tries them all).
+    spaces = [cp for cp in range(0x3001) if chr(cp).isspace() and table[cp] == cp]
+    table[spaces] = _SPACE
+    return table
+
+
+_CODES = _code_table()
+_CODES.flags.writeable = False
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """[normalize(t) for t in texts], folded in one pass of numpy over all of them."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    folded = _CODES[np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")]
+    # The joins are set back after folding, which made every newline a space.
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    join_at = np.cumsum(sizes + 1)[:-1] - 1
+    folded[join_at] = _JOIN
+    expanding = np.flatnonzero(folded == _EXPANDS)
+    folded = folded[folded >= 0]
+    # White space collapsed as " ".join(text.split()) does: a run of spaces stays (as one) only
+    # between two visible characters of one text.
+    space = folded == _SPACE
+    visible = ~space & (folded != _JOIN)
+    padded = np.concatenate(([False], space, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    run_start, run_end = edges[::2], edges[1::2]  # run_end: one past the run
+    inside = visible[run_start - 1] & (run_start > 0) & np.append(visible, False)[run_end]
+    keep = ~space
+    keep[run_start[inside]] = True
+    # Lower case last, on the whole: a join is neither cased nor case-ignorable, so a final sigma
+    # reads the same context as in its own text.
+    out = str(folded[keep], NATIVE_UTF32).lower().split("\n")
+    if len(expanding):
+        for i in np.unique(np.searchsorted(join_at, expanding)).tolist():
+            out[i] = normalize(texts[i])
+    return out
