@@ -210,7 +210,7 @@ class Stripper:
             own = self._line_proba(X)
         proba = own
         shapes = np.array([f.shape for f in facts])
-        text = text_context([f.vocab for f in facts], lengths)
+        text = text_context([f.vocab for f in facts], lengths, np.expm1(shapes[:, 1]))
         ctx = context_matrix(proba, shapes, lengths, text)
         final = _full_proba(self.model.context_model, ctx, self._context_forest())
         threshold = self.model.threshold or DEFAULT_THRESHOLD

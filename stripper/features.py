@@ -27,7 +27,7 @@ __all__ = ["FEATURE_VERSION", "N_HASHED_FEATURES", "LineFacts", "featurize", "li
            "line_tokens", "topic_stems"]
 
 #: Bump when the features change: a model trained on other features is refused, not misread.
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 #: How many leading characters of a line the features read.
 PREFIX_CHARS = 160
 #: How many trailing characters of a line the features read.

@@ -82,7 +82,7 @@ class Prepared:
         self.shapes = np.asarray([f.shape for f in facts], dtype=float).reshape(-1, 4)
         self.weights = np.asarray(weights)
         self.lengths = lengths
-        self.text = text_context([f.vocab for f in facts], lengths)
+        self.text = text_context([f.vocab for f in facts], lengths, np.expm1(self.shapes[:, 1]))
 
 
 def _line_model(seed: int) -> SGDClassifier:

@@ -19,6 +19,8 @@ from stripper.decode import (
     END_BLOCK_CHROME_SHARE,
     END_BLOCK_MIN_BODY,
     HEADLINE_SHARE,
+    LEDE_LINES,
+    LEDE_MIN_WORDS,
     LIST_MIN_ITEMS,
     LIST_RELATED_SHARE,
     MARKER_MAX_WORDS,
@@ -37,6 +39,7 @@ from stripper.decode import (
     keep_paragraph_run,
     keep_table_rows,
     reopen_after_mid_body_box,
+    text_context,
     trust_sure_lines,
 )
 from stripper.features import topic_stems
@@ -568,3 +571,27 @@ def test_gate_surface_does_what_the_line_by_line_rules_say(seed: int) -> None:
         assert np.allclose(gate_surface(final[part], own[part], shapes[part]),
                            _gate_by_loops(final[part], own[part], shapes[part]))
         start += n
+
+
+def test_text_context_lede_overlap_reads_the_first_long_lines() -> None:
+    # Column 4: share of a line's words the lede (the first LEDE_LINES lines of LEDE_MIN_WORDS
+    # words or more) used; a short title above it is not part of the lede.
+    title = frozenset({"محطه", "تحليه"})
+    lede = [frozenset({"وزير", "المياه", "محطه"}), frozenset({"طاقه", "المحطه", "الصيف"})]
+    own_story = frozenset({"وزير", "الصيف", "الجنوب", "الشرق"})
+    other_story = frozenset({"مباراه", "الدوري", "الهلال"})
+    vocab = [title, *lede, own_story, other_story]
+    words = [3, LEDE_MIN_WORDS, LEDE_MIN_WORDS + 4, 20, 20]
+    out = text_context(vocab, [len(vocab)], words)
+    assert LEDE_LINES == 2
+    assert out[3, 4] == pytest.approx(0.5)
+    assert out[4, 4] == 0.0
+    assert out[0, 4] == pytest.approx(0.5)  # the title shares "محطه" with the lede
+
+
+def test_text_context_without_a_long_line_has_no_lede() -> None:
+    vocab = [frozenset({"عاجل"}), frozenset({"الرئيسيه", "اخبار"})]
+    out = text_context(vocab, [2], [1, LEDE_MIN_WORDS - 1])
+    assert (out[:, 4] == -1.0).all()
+    # Without word counts (older callers) the column says the same: no lede.
+    assert (text_context(vocab, [2])[:, 4] == -1.0).all()

@@ -29,8 +29,8 @@ A two-stage line classifier for Arabic news text. The line model (log-loss SGD o
 features of the line's own text: normalised words, leading bigrams, character trigrams, length,
 script ratios, link/handle/emoji shapes, cue words) says what a line looks like; the context model
 (gradient-boosted trees over each line's and its neighbours' probabilities, its position, and what
-came before and after it: a bare read-also marker, a source or tag line, body-like text left)
-says what the line does in its document.
+came before and after it: a bare read-also marker, a source or tag line, body-like text left; how
+many of its words the article's opening paragraphs used) says what the line does in its document.
 
 - Trained on: {docs} pages composed from real article bodies of the corpora in ../shared/corpora
   (SaudiNewsNet, ANT, Arabic newspapers) plus the junk shapes of {styles} site styles in
