@@ -11,7 +11,7 @@ import functools
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import NamedTuple
 
@@ -85,6 +85,8 @@ _AR_TOKENS = tuple(f"ar={i}" for i in range(len(_RATIO_EDGES) + 1))
 _LAT_TOKENS = tuple(f"lat={i}" for i in range(len(_RATIO_EDGES) + 1))
 _DIG_TOKENS = tuple(f"dig={i}" for i in range(len(_RATIO_EDGES) + 1))
 _TRIGRAM_SLICES = tuple(slice(i, i + 3) for i in range(TRIGRAMS))
+# The edges as arrays, for the batch featuriser: numpy would convert a tuple on every call.
+_LEN_EDGE_ARRAY, _WORD_EDGE_ARRAY, _RATIO_EDGE_ARRAY = map(np.array, (_LEN_EDGES, _WORD_EDGES, _RATIO_EDGES))
 
 
 def _lead_cue_tokens(short: bool) -> dict[str, tuple[str, ...]]:
@@ -262,7 +264,7 @@ def _read_many(lines: Sequence[str]) -> tuple[list[LineFacts], _Reads]:
     with C-level maps and numpy (a line costs a few hundred ns of Python instead of a few µs)."""
     n = len(lines)
     sizes = np.fromiter(map(len, lines), dtype=np.int64, count=n)
-    long_lines = np.flatnonzero(sizes > PREFIX_CHARS).tolist()
+    long_lines = (sizes > PREFIX_CHARS).nonzero()[0].tolist()
     folded = normalize_many([line[:VOCAB_CHARS] for line in lines]
                             + [lines[i][-SUFFIX_CHARS:] for i in long_lines])
     norms = folded[:n]
@@ -286,7 +288,11 @@ def _read_many(lines: Sequence[str]) -> tuple[list[LineFacts], _Reads]:
     )
     cells = np.where(pipes >= 2, pipes + 1, 0).tolist()
     sentence = map(str.endswith, stripped, repeat((".", "!")))
-    live_facts = list(map(_facts_from, zip(shapes, _vocabularies(norms), cells, sentence)))
+    if sum(map(len, norms)) > SMALL_BATCH_CHARS:
+        vocabularies = _vocabularies(norms)
+    else:  # what _vocabularies gives, by its definition: cheaper for a few lines
+        vocabularies = [frozenset(_WORD.findall(norm)).difference(STOPWORDS) for norm in norms]
+    live_facts = list(map(_facts_from, zip(shapes, vocabularies, cells, sentence)))
     if len(live) < n:
         facts = [_BLANK] * n
         for i, fact in zip(live, live_facts):
@@ -321,13 +327,13 @@ def _vocabularies(norms: Sequence[str]) -> list[frozenset[str]]:
     tables = _tables()
     letter = tables.lookup(tables.letter, codes, _is_letter)
     padded = np.concatenate(([False], letter, [False]))
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]
     run_starts, run_sizes = edges[::2], edges[1::2] - edges[::2]
     is_word = run_sizes >= _WORD_MIN
     is_word[is_word] = ~_are_stopwords(codes, run_starts[is_word], run_sizes[is_word])
     # The letters of the other runs become spaces, like every character that is not a letter.
     in_word = letter.copy()
-    in_word[letter] = np.repeat(is_word, run_sizes)
+    in_word[letter] = is_word.repeat(run_sizes)
     words_only = np.where(in_word | (codes == 0x0A), codes, np.uint32(0x20))
     pieces = str(words_only, NATIVE_UTF32).split("\n")
     return [frozenset(piece.split()) for piece in pieces]
@@ -474,6 +480,9 @@ def line_matrix(token_lists: Iterable[Sequence[str]]) -> sparse.csr_matrix:
 
 # -- the same tokens, hashed for a whole batch of lines at once --------------------------------
 
+#: A batch of at most this many characters (a page or two) takes the plain re routes where the
+#: numpy ones cost more in fixed per-call overhead than they save on its few characters.
+SMALL_BATCH_CHARS = 8_000
 #: Lines featurised together: large enough that numpy's per-call cost vanishes, small enough
 #: that the code-point arrays of a slice stay a few tens of MB.
 BATCH_LINES = 4096
@@ -544,6 +553,8 @@ class _Tables:
 
     def lookup(self, table: np.ndarray, codes: np.ndarray, slow: Callable[[str], object]) -> np.ndarray:
         """table[code] for every code, with code points past the BMP (rare) computed one by one."""
+        if not len(codes) or codes.max() < _BMP:  # nearly always: one check instead of three calls
+            return table[codes]
         out = table[np.minimum(codes, _BMP - 1)]
         astral = np.flatnonzero(codes >= _BMP)
         if len(astral):
@@ -571,9 +582,9 @@ def _phrase_starts(tables: _Tables, text: str, cp: hashing.CodePoints, end: int)
         return found
     keys = (cp.prefix[PHRASE_KEY : end + 1] - cp.prefix[:at_most]) * cp.inverse[:at_most]
     # A 16-bit sieve drops nearly every position, the full hash most of the rest; the text decides.
-    maybe = np.flatnonzero(tables.phrase_sieve[_sieve_bits(keys)])
+    maybe = tables.phrase_sieve[_sieve_bits(keys)].nonzero()[0]
     maybe_keys = keys[maybe]
-    slot = np.minimum(np.searchsorted(tables.phrase_keys, maybe_keys), len(tables.phrase_keys) - 1)
+    slot = np.minimum(tables.phrase_keys.searchsorted(maybe_keys), len(tables.phrase_keys) - 1)
     same = tables.phrase_keys[slot] == maybe_keys
     startswith = text.startswith
     for at, key_slot in zip(maybe[same].tolist(), slot[same].tolist()):
@@ -658,14 +669,17 @@ class _Sink:
         if self.const_lines:
             lines.extend(self.const_lines)
             sizes = [len(x) for x in self.const_lines]
-            cols.append(np.repeat(np.asarray(self.const_cols, dtype=np.int64), sizes))
+            cols.append(np.asarray(self.const_cols, dtype=np.int64).repeat(sizes))
         if self.hashed:
             lines.extend(self.hashed_lines)
             cols.append(hashing.mix(np.concatenate(self.hashed)))
         if self.once_lines:
             sizes = [len(x) for x in self.once_lines]
-            keys = np.unique(np.concatenate(self.once_lines) * N_HASHED_FEATURES
-                             + np.repeat(np.asarray(self.once_cols, dtype=np.int64), sizes))
+            keys = np.concatenate(self.once_lines) * N_HASHED_FEATURES + np.asarray(
+                self.once_cols, dtype=np.int64).repeat(sizes)
+            keys.sort()  # then each once: np.unique, without its cost on a page's few keys
+            if len(keys):
+                keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
             lines.append(keys // N_HASHED_FEATURES)
             cols.append(keys % N_HASHED_FEATURES)
         if not lines:
@@ -682,18 +696,19 @@ def _token_matrix(n_lines: int, reads: _Reads, extras: Sequence[Sequence[str]] |
     if len(reads.live) < n_lines:
         blank = np.ones(n_lines, dtype=bool)
         blank[reads.live] = False
-        rows_parts.append(np.flatnonzero(blank))
+        rows_parts.append(blank.nonzero()[0])
         cols_parts.append(np.full(len(rows_parts[0]), tables.flag["blank"], dtype=np.int64))
     if reads.live:
         sink = _Sink()
         _live_tokens(tables, reads, sink)
         lines, cols = sink.pairs()
-        rows_parts.append(np.asarray(reads.live, dtype=np.int64)[lines])
+        # Lines are numbered among the live ones; nearly always those are all of them.
+        rows_parts.append(lines if len(reads.live) == n_lines else np.asarray(reads.live, dtype=np.int64)[lines])
         cols_parts.append(cols)
     if extras:
-        flat = [t for e in extras for t in e]
-        rows_parts.append(np.asarray([i for i, e in enumerate(extras) for _ in e], dtype=np.int64))
-        cols_parts.append(np.asarray([_extra_column(t) for t in flat], dtype=np.int64))
+        per_line = np.fromiter(map(len, extras), dtype=np.int64, count=len(extras))
+        rows_parts.append(np.arange(len(extras)).repeat(per_line))
+        cols_parts.append(np.asarray(_extra_columns_of([t for e in extras for t in e]), dtype=np.int64))
     if not rows_parts:
         rows_parts = cols_parts = [np.zeros(0, dtype=np.int64)]
     return hashing.row_matrix(np.concatenate(rows_parts), np.concatenate(cols_parts), n_lines)
@@ -711,6 +726,14 @@ def _extra_column(token: str) -> int:
         if len(_extra_columns) < EXTRA_CACHE:
             _extra_columns[token] = col
     return col
+
+
+def _extra_columns_of(tokens: list[str]) -> list[int]:
+    """The column of each structural token: one C-level pass of lookups when all are remembered."""
+    cols = list(map(_extra_columns.get, tokens))
+    if None in cols:
+        return [_extra_column(token) for token in tokens]
+    return cols
 
 
 def _starts(pattern: re.Pattern[str], text: str, word: np.ndarray) -> list[int]:
@@ -744,6 +767,76 @@ def _segment_subset(texts: Sequence[str], segs: np.ndarray, seg_start: np.ndarra
     return text, text_at, word[text_at]
 
 
+#: Texts that a match of a flag pattern contains one of: a batch with none needs no search.
+_FLAG_PARTS = {"url": ("http", "www.", ".com", ".net", ".org"), "handle": ("@",)}
+
+
+def _flag_hits(texts: Sequence[str], joined: str, word: np.ndarray, traits: np.ndarray, counts: np.ndarray,
+               seg_of: np.ndarray, seg_start: np.ndarray, seg_len: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+    """Each flag pattern found in the segments `texts` (joined: `joined`), with where it starts
+    in `joined`: at least one position in every segment it matches, none elsewhere."""
+    # A pattern that needs a digit or an ASCII letter is searched for only in the segments that
+    # have one: re tests every character it passes, and most lines of a page have neither.
+    has_digit = np.zeros(len(texts), dtype=bool)
+    has_digit[seg_of[(traits & _DECIMAL_BIT).astype(bool)]] = True
+    if len(joined) <= SMALL_BATCH_CHARS:
+        # A few lines: each segment with a digit is searched on its own (cheaper than joining
+        # them), and a pattern without one of its parts anywhere not at all.
+        digit_segments = has_digit.nonzero()[0].tolist()
+        starts = seg_start.tolist()
+        for name, pattern in _FLAGS:
+            if _PATTERN_NEEDS.get(name) == "digit":
+                hits = []
+                for i in digit_segments:
+                    found = _starts(pattern, texts[i], word[starts[i]:])
+                    if found:
+                        hits.append(starts[i] + found[0])  # one a segment is enough
+            elif any(part in joined for part in _FLAG_PARTS[name]):
+                hits = _starts(pattern, joined, word)
+            else:
+                continue
+            if hits:
+                yield name, np.asarray(hits, dtype=np.int64)
+        return
+    segments_with = {"digit": has_digit, "latin": counts[:, _KIND_LATIN] > 0}
+    subsets: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
+    for name, pattern in _FLAGS:
+        need = _PATTERN_NEEDS.get(name)
+        if need is None:
+            found = np.asarray(_starts(pattern, joined, word), dtype=np.int64)
+        else:
+            if need not in subsets:
+                subsets[need] = _segment_subset(texts, segments_with[need].nonzero()[0], seg_start, seg_len, word)
+            text, text_at, text_word = subsets[need]
+            found = text_at[_starts(pattern, text, text_word)]
+        if len(found):
+            yield name, found
+
+
+def _field_names(heads: Sequence[str], joined: str, codes: np.ndarray, seg_of: np.ndarray, seg_start: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The heads (numbered as segments) whose first colon is within COLON_CHARS, not at the
+    start, and where in `joined` the name before it ends: head[:colon].rstrip(" ")."""
+    if len(joined) <= SMALL_BATCH_CHARS:
+        # A few heads: str.find, bounded to COLON_CHARS, costs less than numpy's calls.
+        first_colons = list(map(str.find, heads, repeat(":"), repeat(0), repeat(COLON_CHARS + 1)))
+        lines = [i for i, at in enumerate(first_colons) if at > 0]
+        # Normalised text has single spaces, so at most one goes before the colon.
+        sizes = [first_colons[i] - (heads[i][first_colons[i] - 1] == " ") for i in lines]
+        field_lines = np.array(lines, dtype=np.int64)
+        return field_lines, seg_start[field_lines] + np.array(sizes, dtype=np.int64)
+    colons = (codes == 0x3A).nonzero()[0]
+    if not len(colons):
+        return colons, colons
+    # The first colon of each segment (colons are in order, so are their segments).
+    colon_segs = seg_of[colons]
+    first = np.concatenate(([True], colon_segs[1:] != colon_segs[:-1]))
+    colon_seg, at = colon_segs[first], colons[first]
+    ok = (colon_seg < len(heads)) & (at > seg_start[colon_seg]) & (at - seg_start[colon_seg] <= COLON_CHARS)
+    colon_seg, at = colon_seg[ok], at[ok]
+    return colon_seg, at - (codes[at - 1] == 32)
+
+
 def _find_all(text: str, needle: str) -> list[int]:
     """Where `needle` starts in `text`, occurrences not overlapping."""
     out: list[int] = []
@@ -764,12 +857,12 @@ def _live_tokens(tables: _Tables, reads: _Reads, sink: _Sink) -> None:
     # token or pattern crosses (heads and tails are normalised: their only white space is " ").
     texts = reads.heads + [reads.tails[i] for i in long_lines]
     seg_len = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    seg_start = np.cumsum(seg_len + 1) - seg_len - 1
+    seg_start = (seg_len + 1).cumsum() - seg_len - 1
     joined = "\n".join(texts)
     cp = hashing.CodePoints(joined)
     codes = cp.codes
     n_segs = len(texts)
-    seg_of = np.repeat(np.arange(n_segs), seg_len + 1)[: len(codes)]
+    seg_of = np.arange(n_segs).repeat(seg_len + 1)[: len(codes)]
     seg_line = np.concatenate((np.arange(n), np.asarray(long_lines, dtype=np.int64)))
     # The segment whose last tokens and characters are the line's end: its tail, else its head.
     tail_seg = np.arange(n)
@@ -787,14 +880,14 @@ def _live_tokens(tables: _Tables, reads: _Reads, sink: _Sink) -> None:
     space = (codes == 32) | (codes == 10)
     prev_word = np.concatenate(([False], word[:-1]))
     word_start = word & ~prev_word
-    word_end = np.flatnonzero(word & ~np.concatenate((word[1:], [False]))) + 1
-    t_start = np.flatnonzero(word_start | (~word & ~space))
-    run = np.cumsum(word_start) - 1
+    word_end = (word & ~np.concatenate((word[1:], [False]))).nonzero()[0] + 1
+    t_start = (word_start | (~word & ~space)).nonzero()[0]
+    run = word_start.cumsum() - 1
     # A non-word token reads run -1, the appended 0: np.where discards it.
-    t_end = np.where(word[t_start], np.append(word_end, 0)[run[t_start]], t_start + 1)
+    t_end = np.where(word[t_start], np.concatenate((word_end, [0]))[run[t_start]], t_start + 1)
     t_seg = seg_of[t_start]
     t_count = np.bincount(t_seg, minlength=n_segs)
-    rank = np.arange(len(t_start)) - (np.cumsum(t_count) - t_count)[t_seg]
+    rank = np.arange(len(t_start)) - (t_count.cumsum() - t_count)[t_seg]
     t_hash = cp.hashes(t_start, t_end)
     t_len = t_end - t_start
 
@@ -809,17 +902,17 @@ def _live_tokens(tables: _Tables, reads: _Reads, sink: _Sink) -> None:
     per_line[long_lines] += counts[n:]
     size = seg_len[:n].astype(float)
     size[long_lines] += 1 + seg_len[n:]
-    ratios = np.searchsorted(_RATIO_EDGES, (per_line[:, 1:4] / size[:, None]).ravel(), side="right").reshape(n, 3)
-    sink.columns(np.tile(every, 8), np.concatenate((
-        tables.len[np.searchsorted(_LEN_EDGES, lengths, side="right")],
-        tables.nw[np.searchsorted(_WORD_EDGES, words, side="right")],
+    ratios = _RATIO_EDGE_ARRAY.searchsorted((per_line[:, 1:4] / size[:, None]).ravel(), side="right").reshape(n, 3)
+    sink.columns(np.arange(8 * n) % n, np.concatenate((  # eight columns for every line
+        tables.len[_LEN_EDGE_ARRAY.searchsorted(lengths, side="right")],
+        tables.nw[_WORD_EDGE_ARRAY.searchsorted(words, side="right")],
         tables.first[first], tables.last[last], tables.firstlast[first, last],
         tables.ratio[0][ratios[:, 0]], tables.ratio[1][ratios[:, 1]], tables.ratio[2][ratios[:, 2]])))
-    sink.constant(np.flatnonzero(per_line[:, 4]), tables.flag["emoji"])
-    sink.constant(np.flatnonzero(per_line[:, 5]), tables.flag["pipe"])
+    sink.constant(per_line[:, 4].nonzero()[0], tables.flag["emoji"])
+    sink.constant(per_line[:, 5].nonzero()[0], tables.flag["pipe"])
 
     in_head = t_seg < n
-    lead = np.flatnonzero(in_head & (rank < PREFIX_TOKENS))
+    lead = (in_head & (rank < PREFIX_TOKENS)).nonzero()[0]
     lead_line = t_seg[lead]
     sink.prefixed(fam["w="], lead_line, t_hash[lead])
     w0 = lead[rank[lead] == 0]
@@ -830,51 +923,30 @@ def _live_tokens(tables: _Tables, reads: _Reads, sink: _Sink) -> None:
     opening = rank[pairs] == 0
     sink.prefixed(fam["w01="], t_seg[pairs[opening]], pair_hash[opening])
     sink.prefixed(fam["b="], t_seg[pairs], pair_hash)
-    ends = np.flatnonzero(is_tail[t_seg] & (rank >= t_count[t_seg] - 3))
+    ends = (is_tail[t_seg] & (rank >= t_count[t_seg] - 3)).nonzero()[0]
     sink.prefixed(fam["t="], seg_line[t_seg[ends]], t_hash[ends])
     lead_short = lead[short[lead_line]]
     sink.prefixed(fam["s="], t_seg[lead_short], t_hash[lead_short])
-    shorts = np.flatnonzero(short)
+    shorts = short.nonzero()[0]
     whole = cp.hashes(seg_start[shorts], seg_start[shorts] + np.minimum(seg_len[shorts], SHORT_CHARS))
     sink.prefixed(fam["whole="], shorts, whole)
-    grams = np.clip(seg_len[:n] - 2, 0, TRIGRAMS)
-    gram_line = np.repeat(every, grams)
-    gram_at = seg_start[gram_line] + np.arange(len(gram_line)) - np.repeat(np.cumsum(grams) - grams, grams)
+    grams = np.minimum(np.maximum(seg_len[:n] - 2, 0), TRIGRAMS)  # np.clip costs more on few lines
+    gram_line = every.repeat(grams)
+    gram_at = seg_start[gram_line] + np.arange(len(gram_line)) - (grams.cumsum() - grams).repeat(grams)
     sink.prefixed(fam["c3="], gram_line, cp.hashes(gram_at, gram_at + 3))
 
-    # A pattern that needs a digit or an ASCII letter is searched for only in the segments that
-    # have one: re tests every character it passes, and most lines of a page have neither.
-    has_digit = np.zeros(n_segs, dtype=bool)
-    has_digit[seg_of[(traits & _DECIMAL_BIT).astype(bool)]] = True
-    segments_with = {"digit": has_digit, "latin": counts[:, _KIND_LATIN] > 0}
-    subsets: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
-    for name, pattern in _FLAGS:
-        need = _PATTERN_NEEDS.get(name)
-        if need is None:
-            hits = np.asarray(_starts(pattern, joined, word), dtype=np.int64)
-        else:
-            if need not in subsets:
-                subsets[need] = _segment_subset(texts, np.flatnonzero(segments_with[need]), seg_start, seg_len, word)
-            text, text_at, text_word = subsets[need]
-            hits = text_at[_starts(pattern, text, text_word)]
-        if len(hits):
-            sink.once(seg_line[seg_of[hits]], tables.flag[name])
+    for name, hits in _flag_hits(texts, joined, word, traits, counts, seg_of, seg_start, seg_len):
+        sink.once(seg_line[seg_of[hits]], tables.flag[name])
     tags = [m.start() for m in _HASHTAG.finditer(joined)]
     if tags:
         count = np.bincount(seg_line[seg_of[tags]], minlength=n)
-        has = np.flatnonzero(count)
+        has = count.nonzero()[0]
         sink.columns(has, tables.hashtags[np.minimum(count[has], MAX_HASHTAGS)])
     head_end = seg_start[:n] + seg_len[:n]
-    sink.constant(np.flatnonzero(codes[head_end - 1] == 0x3A), tables.flag["endcolon"])
-    colons = np.flatnonzero(codes == 0x3A)
-    if len(colons):
-        colon_seg, first_at = np.unique(seg_of[colons], return_index=True)
-        at = colons[first_at]
-        ok = (colon_seg < n) & (at > seg_start[colon_seg]) & (at - seg_start[colon_seg] <= COLON_CHARS)
-        colon_seg, at = colon_seg[ok], at[ok]
-        # head[:colon].rstrip(" "): normalised text has single spaces, so at most one goes.
-        at = at - (codes[at - 1] == 32)
-        sink.prefixed(fam["colon@"], colon_seg, cp.hashes(seg_start[colon_seg], at))
+    sink.constant((codes[head_end - 1] == 0x3A).nonzero()[0], tables.flag["endcolon"])
+    field_lines, field_ends = _field_names(reads.heads, joined, codes, seg_of, seg_start)
+    if len(field_lines):
+        sink.prefixed(fam["colon@"], field_lines, cp.hashes(seg_start[field_lines], field_ends))
     # Which segments have "..." or "…" (str.find skips ahead faster than re's search for either).
     marks = [*_find_all(joined, "..."), *_find_all(joined, "…")]
     if marks:
@@ -882,16 +954,18 @@ def _live_tokens(tables: _Tables, reads: _Reads, sink: _Sink) -> None:
         sink.once(seg_line[ell[is_tail[ell]]], tables.flag["ellipsis"])
 
     # Cue words among the lead tokens, and cue phrases anywhere in the head.
-    slot = np.minimum(np.searchsorted(tables.cue_hashes, t_hash[lead]), len(tables.cue_hashes) - 1)
+    slot = np.minimum(tables.cue_hashes.searchsorted(t_hash[lead]), len(tables.cue_hashes) - 1)
     found = tables.cue_hashes[slot] == t_hash[lead]
     if found.any():
         cue_tok, cue_slot = lead[found], slot[found]
         cue_cols = np.where(short[t_seg[cue_tok]][:, None], tables.cue_short[cue_slot], tables.cue_long[cue_slot])
-        cue_lines = np.repeat(t_seg[cue_tok], cue_cols.shape[1])
+        cue_lines = t_seg[cue_tok].repeat(cue_cols.shape[1])
         flat = cue_cols.ravel()
         sink.columns(cue_lines[flat >= 0], flat[flat >= 0])
     starts = _phrase_starts(tables, joined, cp, int(head_end[-1]))
     for (_, col), hits_at in zip(tables.phrases, starts):
         if hits_at:
-            # Once per phrase, not per column: two phrases of one label add its token twice.
-            sink.constant(np.unique(seg_of[hits_at]), col)
+            # Once per phrase and line, not per column: two phrases of one label add its token
+            # twice. A phrase's starts are in order, so its lines come out sorted (as np.unique).
+            lines_with = dict.fromkeys(seg_of[hits_at].tolist())
+            sink.constant(np.fromiter(lines_with, dtype=np.int64, count=len(lines_with)), col)

@@ -104,18 +104,18 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     folded = _CODES[np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")]
     # The joins are set back after folding, which made every newline a space.
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    join_at = np.cumsum(sizes + 1)[:-1] - 1
+    join_at = (sizes + 1).cumsum()[:-1] - 1
     folded[join_at] = _JOIN
-    expanding = np.flatnonzero(folded == _EXPANDS)
+    expanding = (folded == _EXPANDS).nonzero()[0]
     folded = folded[folded >= 0]
     # White space collapsed as " ".join(text.split()) does: a run of spaces stays (as one) only
     # between two visible characters of one text.
     space = folded == _SPACE
     visible = ~space & (folded != _JOIN)
     padded = np.concatenate(([False], space, [False]))
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    edges = (padded[1:] != padded[:-1]).nonzero()[0]
     run_start, run_end = edges[::2], edges[1::2]  # run_end: one past the run
-    inside = visible[run_start - 1] & (run_start > 0) & np.append(visible, False)[run_end]
+    inside = visible[run_start - 1] & (run_start > 0) & np.concatenate((visible, [False]))[run_end]
     keep = ~space
     keep[run_start[inside]] = True
     # Lower case last, on the whole: a join is neither cased nor case-ignorable, so a final sigma
