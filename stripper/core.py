@@ -62,8 +62,10 @@ class _State:
 
 def _rows(lines: Sequence[str], select: Selector | None) -> list[int]:
     """The lines the model judges: non-blank ones the selector (if any) accepts."""
-    mask = select(lines) if select is not None else None
-    return [i for i, line in enumerate(lines) if line.strip() and (mask is None or mask[i])]
+    if select is None:
+        return [i for i, line in enumerate(lines) if line.strip()]
+    mask = select(lines)
+    return [i for i, line in enumerate(lines) if line.strip() and mask[i]]
 
 
 def _keep_inner_bom_covered(doc: Document, mask: list[bool], state: _State, position: dict[int, int]) -> None:
@@ -324,7 +326,8 @@ class Stripper:
             for k, doc, r, proba in zip(pending, docs, rows, probas):
                 state = states[k]
                 labels, scores = decide(proba, threshold, keep)
-                position = {j: p for p, j in enumerate(i for i in range(len(doc.lines)) if not doc.blank(i))}
+                nonblank = r if picks[k] is None else [i for i, line in enumerate(doc.lines) if line.strip()]
+                position = {j: p for p, j in enumerate(nonblank)}
                 mask = [True] * len(doc.lines)
                 for j, label, score in zip(r, labels, scores):
                     if label != "body" and label not in keep:

@@ -37,8 +37,8 @@ class Document:
         gaps: Counter[int] = Counter()
         run = 0
         seen_text = False
-        for i in range(len(self.lines)):
-            if self.blank(i):
+        for line in self.lines:
+            if not line.strip():
                 run += 1
             else:
                 if seen_text:
@@ -71,7 +71,7 @@ def split_document(text: str) -> Document:
 
 def join_kept(doc: Document, keep: Sequence[bool]) -> str:
     """Rebuild the document from the lines marked in `keep` (blank lines' marks are ignored)."""
-    text_idx = [i for i in range(len(doc.lines)) if not doc.blank(i)]
+    text_idx = [i for i, line in enumerate(doc.lines) if line.strip()]
     kept = [i for i in text_idx if keep[i]]
     if len(kept) == len(text_idx):
         return doc.bom + "".join(line + end for line, end in zip(doc.lines, doc.endings))
