@@ -196,12 +196,13 @@ class Stripper:
         extras: Sequence[Sequence[Sequence[str]]] | None = None,
         own: np.ndarray | None = None,
         facts: Sequence[LineFacts] | None = None,
+        shapes: np.ndarray | None = None,
     ) -> list[np.ndarray]:
         """Final label probabilities for the non-blank lines of each document, in one model call.
 
         `own` and `facts`, when given together, are the lines' own probabilities and facts already
         computed (one per line of the documents laid end to end), so that repeated passes do not
-        redo them.
+        redo them; `shapes`, when given with them, is their shape rows as one array.
         """
         lengths = [len(doc) for doc in docs]
         if not sum(lengths):
@@ -210,8 +211,10 @@ class Stripper:
             flat_extras = [e for doc in extras for e in doc] if extras else None
             facts, X = featurize([line for doc in docs for line in doc], flat_extras)
             own = self._line_proba(X)
+            shapes = None
         proba = own
-        shapes = np.array([f.shape for f in facts])
+        if shapes is None:
+            shapes = np.array([f.shape for f in facts])
         text = text_context([f.vocab for f in facts], lengths, np.expm1(shapes[:, 1]))
         ctx = context_matrix(proba, shapes, lengths, text)
         final = _full_proba(self.model.context_model, ctx, self._context_forest())
@@ -310,7 +313,7 @@ class Stripper:
         states = []
         for text in texts:
             doc = split_document(text)
-            states.append(_State(doc.lines, text, [i for i in range(len(doc.lines)) if not doc.blank(i)]))
+            states.append(_State(doc.lines, text, [i for i, line in enumerate(doc.lines) if line.strip()]))
         pending = [k for k, state in enumerate(states) if state.text.strip()]
         cache: dict[str, tuple[np.ndarray, LineFacts]] = {}
         # Each pass removes at least one line of every document still pending, so this ends.
@@ -320,12 +323,15 @@ class Stripper:
             docs = [split_document(states[k].text) for k in pending]
             rows = [_rows(doc.lines, picks[k]) for k, doc in zip(pending, docs)]
             line_lists = [[doc.lines[j] for j in r] for doc, r in zip(docs, rows)]
-            own, facts = self._cached_lines(line_lists, cache)
-            probas = self.document_probabilities(line_lists, own=own, facts=facts)
+            own, facts, shapes = self._cached_lines(line_lists, cache)
+            probas = self.document_probabilities(line_lists, own=own, facts=facts, shapes=shapes)
+            # One decision for the whole batch (decide works row by row), then each document's slice.
+            all_labels, all_scores = decide(np.concatenate(probas), threshold, keep)
+            bounds = np.cumsum([0, *map(len, probas)]).tolist()
             still: list[int] = []
-            for k, doc, r, proba in zip(pending, docs, rows, probas):
+            for k, doc, r, a, b in zip(pending, docs, rows, bounds, bounds[1:]):
                 state = states[k]
-                labels, scores = decide(proba, threshold, keep)
+                labels, scores = all_labels[a:b], all_scores[a:b]
                 nonblank = r if picks[k] is None else [i for i, line in enumerate(doc.lines) if line.strip()]
                 position = {j: p for p, j in enumerate(nonblank)}
                 mask = [True] * len(doc.lines)
@@ -348,10 +354,10 @@ class Stripper:
             out.append(Verdict(state.text, removed, bool(removed) and not left))
         return out
 
-    def _cached_lines(self, line_lists: list[list[str]],
-                      cache: dict[str, tuple[np.ndarray, LineFacts]]) -> tuple[np.ndarray, list[LineFacts]]:
-        """Own probabilities and facts of every line, each distinct line computed once per batch
-        (and short ones once per process: junk lines repeat across a site's pages)."""
+    def _cached_lines(self, line_lists: list[list[str]], cache: dict[str, tuple[np.ndarray, LineFacts]]
+                      ) -> tuple[np.ndarray, list[LineFacts], np.ndarray]:
+        """Own probabilities, facts and shape rows of every line, each distinct line computed once
+        per batch (and short ones once per process: junk lines repeat across a site's pages)."""
         flat = [line for lines in line_lists for line in lines]
         shared = self._short_lines
         missing = list(dict.fromkeys(line for line in flat if line not in cache and line not in shared))
@@ -359,8 +365,11 @@ class Stripper:
         for start in range(0, len(missing), FEATURE_SLICE):
             lines = missing[start : start + FEATURE_SLICE]
             facts, X = featurize(lines)
-            for line, fact, row in zip(lines, facts, self._line_proba(X)):
-                entry = (row.copy(), fact)
+            # Each entry's array holds the line's own probabilities and then its shape row, so
+            # that one array call per pass builds both.
+            rows = np.hstack((self._line_proba(X), np.array([fact.shape for fact in facts]).reshape(-1, 4)))
+            for line, fact, row in zip(lines, facts, rows):
+                entry = (row.copy(), fact)  # a copy: a view would keep its whole slice alive
                 cache[line] = entry
                 if len(line) <= SHORT_LINE_CHARS and len(shared) < SHORT_LINE_CACHE:
                     shared[line] = entry  # bounded: once full, the process cache stops growing
@@ -368,8 +377,9 @@ class Stripper:
         for line, entry in zip(flat, entries):
             cache[line] = entry
         if not flat:
-            return np.zeros((0, len(LABELS))), []
-        return np.array([e[0] for e in entries]), [e[1] for e in entries]
+            return np.zeros((0, len(LABELS))), [], np.zeros((0, 4))
+        stacked = np.array([e[0] for e in entries])
+        return stacked[:, : len(LABELS)], [e[1] for e in entries], stacked[:, len(LABELS) :]
 
 
 _default: Stripper | None = None
