@@ -263,7 +263,7 @@ def propose(stripper: Stripper, texts: Sequence[str], ids: Sequence[str], sites:
             threshold: float) -> list[Proposal]:
     """The model's label and score for every line of each text (as `classify` gives them), batched."""
     docs = [split_document(text) for text in texts]
-    rows = [[i for i in range(len(doc.lines)) if not doc.blank(i)] for doc in docs]
+    rows = [doc.text_indices() for doc in docs]
     probas = probabilities(stripper, [[doc.lines[i] for i in r] for doc, r in zip(docs, rows)])
     junk_columns = [LABELS.index(label) for label in JUNK_LABELS]
     out: list[Proposal] = []

@@ -60,12 +60,12 @@ class _State:
         self.removed: list[Line] = []
 
 
-def _rows(lines: Sequence[str], select: Selector | None) -> list[int]:
+def _rows(doc: Document, select: Selector | None) -> list[int]:
     """The lines the model judges: non-blank ones the selector (if any) accepts."""
     if select is None:
-        return [i for i, line in enumerate(lines) if line.strip()]
-    mask = select(lines)
-    return [i for i, line in enumerate(lines) if line.strip() and mask[i]]
+        return doc.text_indices()
+    mask = select(doc.lines)
+    return [i for i in doc.text_indices() if mask[i]]
 
 
 def _keep_inner_bom_covered(doc: Document, mask: list[bool], state: _State, position: dict[int, int]) -> None:
@@ -254,7 +254,7 @@ class Stripper:
         if not isinstance(text, str):
             raise TypeError(f"classify expects str, got {type(text).__name__}")
         doc = split_document(text)
-        rows = [i for i in range(len(doc.lines)) if not doc.blank(i)]
+        rows = doc.text_indices()
         (proba,) = self.document_probabilities([[doc.lines[i] for i in rows]])
         labels, scores = decide(proba, self.resolve_threshold(threshold), frozenset())
         out = [Line(i + 1, line, None, None) for i, line in enumerate(doc.lines)]
@@ -313,7 +313,7 @@ class Stripper:
         states = []
         for text in texts:
             doc = split_document(text)
-            states.append(_State(doc.lines, text, [i for i, line in enumerate(doc.lines) if line.strip()]))
+            states.append(_State(doc.lines, text, doc.text_indices()))
         pending = [k for k, state in enumerate(states) if state.text.strip()]
         cache: dict[str, tuple[np.ndarray, LineFacts]] = {}
         # Each pass removes at least one line of every document still pending, so this ends.
@@ -321,7 +321,7 @@ class Stripper:
         while pending:
             passes += 1
             docs = [split_document(states[k].text) for k in pending]
-            rows = [_rows(doc.lines, picks[k]) for k, doc in zip(pending, docs)]
+            rows = [_rows(doc, picks[k]) for k, doc in zip(pending, docs)]
             line_lists = [[doc.lines[j] for j in r] for doc, r in zip(docs, rows)]
             own, facts, shapes = self._cached_lines(line_lists, cache)
             probas = self.document_probabilities(line_lists, own=own, facts=facts, shapes=shapes)
@@ -332,7 +332,7 @@ class Stripper:
             for k, doc, r, a, b in zip(pending, docs, rows, bounds, bounds[1:]):
                 state = states[k]
                 labels, scores = all_labels[a:b], all_scores[a:b]
-                nonblank = r if picks[k] is None else [i for i, line in enumerate(doc.lines) if line.strip()]
+                nonblank = r if picks[k] is None else doc.text_indices()
                 position = {j: p for p, j in enumerate(nonblank)}
                 mask = [True] * len(doc.lines)
                 for j, label, score in zip(r, labels, scores):
@@ -349,7 +349,7 @@ class Stripper:
             pending = [k for k in still if passes < MAX_PASSES or len(states[k].origin) <= FIXPOINT_MAX_LINES]
         out = []
         for k, state in enumerate(states):
-            left = _rows(split_document(state.text).lines, picks[k])
+            left = _rows(split_document(state.text), picks[k])
             removed = sorted(state.removed, key=lambda line: line.number)
             out.append(Verdict(state.text, removed, bool(removed) and not left))
         return out

@@ -32,6 +32,10 @@ class Document:
         """True when line `index` holds only white space."""
         return not self.lines[index].strip()
 
+    def text_indices(self) -> list[int]:
+        """The indices of the lines that hold more than white space, in order."""
+        return [i for i, line in enumerate(self.lines) if line.strip()]
+
     def separator_blanks(self) -> int:
         """How many blank lines the document puts between paragraphs (its most common gap)."""
         gaps: Counter[int] = Counter()
@@ -71,7 +75,7 @@ def split_document(text: str) -> Document:
 
 def join_kept(doc: Document, keep: Sequence[bool]) -> str:
     """Rebuild the document from the lines marked in `keep` (blank lines' marks are ignored)."""
-    text_idx = [i for i, line in enumerate(doc.lines) if line.strip()]
+    text_idx = doc.text_indices()
     kept = [i for i in text_idx if keep[i]]
     if len(kept) == len(text_idx):
         return doc.bom + "".join(line + end for line, end in zip(doc.lines, doc.endings))
