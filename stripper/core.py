@@ -197,12 +197,14 @@ class Stripper:
         own: np.ndarray | None = None,
         facts: Sequence[LineFacts] | None = None,
         shapes: np.ndarray | None = None,
+        stem_memo: dict[frozenset[str], frozenset[str]] | None = None,
     ) -> list[np.ndarray]:
         """Final label probabilities for the non-blank lines of each document, in one model call.
 
         `own` and `facts`, when given together, are the lines' own probabilities and facts already
         computed (one per line of the documents laid end to end), so that repeated passes do not
-        redo them; `shapes`, when given with them, is their shape rows as one array.
+        redo them; `shapes`, when given with them, is their shape rows as one array. `stem_memo`
+        keeps the decode rules' topical stems between calls (vocabulary -> stems).
         """
         lengths = [len(doc) for doc in docs]
         if not sum(lengths):
@@ -223,9 +225,10 @@ class Stripper:
         starts = np.concatenate(([0], bounds))
         # The first decode rule works line by line within each document: one call for the batch.
         final = gate_surface(final, proba, shapes, starts)
+        memo: dict[frozenset[str], frozenset[str]] = {} if stem_memo is None else stem_memo
         out = []
         for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts):
-            out.append(decode_document(f, o, s, facts[a : a + len(f)], threshold))
+            out.append(decode_document(f, o, s, facts[a : a + len(f)], threshold, memo))
         return out
 
     def _context_forest(self) -> Forest | None:
@@ -316,6 +319,7 @@ class Stripper:
             states.append(_State(doc.lines, text, doc.text_indices()))
         pending = [k for k, state in enumerate(states) if state.text.strip()]
         cache: dict[str, tuple[np.ndarray, LineFacts]] = {}
+        stem_memo: dict[frozenset[str], frozenset[str]] = {}  # lives as long as `cache`, which holds the keys
         # Each pass removes at least one line of every document still pending, so this ends.
         passes = 0
         while pending:
@@ -324,7 +328,8 @@ class Stripper:
             rows = [_rows(doc, picks[k]) for k, doc in zip(pending, docs)]
             line_lists = [[doc.lines[j] for j in r] for doc, r in zip(docs, rows)]
             own, facts, shapes = self._cached_lines(line_lists, cache)
-            probas = self.document_probabilities(line_lists, own=own, facts=facts, shapes=shapes)
+            probas = self.document_probabilities(line_lists, own=own, facts=facts, shapes=shapes,
+                                                 stem_memo=stem_memo)
             # One decision for the whole batch (decide works row by row), then each document's slice.
             all_labels, all_scores = decide(np.concatenate(probas), threshold, keep)
             bounds = np.cumsum([0, *map(len, probas)]).tolist()

@@ -824,28 +824,32 @@ def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -
 
 class _Stems(Sequence[frozenset[str]]):
     """Each line's topical stems, folded only for the lines a rule reads: most documents meet
-    no rule that needs them."""
+    no rule that needs them. `memo` (vocabulary -> stems) may be shared by the documents of a
+    batch and its passes: a line judged again after a removal keeps its vocabulary object."""
 
-    def __init__(self, vocab: Sequence[frozenset[str]]) -> None:
+    def __init__(self, vocab: Sequence[frozenset[str]], memo: dict[frozenset[str], frozenset[str]] | None = None
+                 ) -> None:
         self.vocab = vocab
-        self.done: dict[int, frozenset[str]] = {}
+        self.memo: dict[frozenset[str], frozenset[str]] = {} if memo is None else memo
 
     def __len__(self) -> int:
         return len(self.vocab)
 
     def __getitem__(self, i: int) -> frozenset[str]:  # type: ignore[override]
-        stems = self.done.get(i)
+        words = self.vocab[i]
+        stems = self.memo.get(words)
         if stems is None:
-            stems = self.done[i] = topic_stems(self.vocab[i])
+            stems = self.memo[words] = topic_stems(words)
         return stems
 
 
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, facts: Sequence[LineFacts],
-                    threshold: float) -> np.ndarray:
+                    threshold: float, stem_memo: dict[frozenset[str], frozenset[str]] | None = None) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities after
-    gate_surface (which the caller applies to the whole batch at once)."""
+    gate_surface (which the caller applies to the whole batch at once); `stem_memo` is a
+    vocabulary -> topical stems dict the caller may share between documents and passes."""
     vocab = [fact.vocab for fact in facts]
-    stems = _Stems(vocab)
+    stems = _Stems(vocab, stem_memo)
     sentences = [fact.sentence for fact in facts]
     out = close_end_block(final, shapes, threshold, stems, sentences)
     out = keep_continuing_body(out, own, shapes, stems, threshold)

@@ -595,3 +595,21 @@ def test_text_context_without_a_long_line_has_no_lede() -> None:
     assert (out[:, 4] == -1.0).all()
     # Without word counts (older callers) the column says the same: no lede.
     assert (text_context(vocab, [2])[:, 4] == -1.0).all()
+
+
+def test_a_shared_stem_memo_changes_no_probability_and_keeps_the_stems_read() -> None:
+    # strip_many shares one memo between the documents and passes of a batch.
+    from support import PAGE
+
+    from stripper.core import default_stripper
+    from stripper.textlines import split_document
+
+    doc = split_document(PAGE)
+    lines = [doc.lines[i] for i in doc.text_indices()]
+    stripper = default_stripper()
+    memo: dict[frozenset[str], frozenset[str]] = {}
+    (shared,) = stripper.document_probabilities([lines], stem_memo=memo)
+    (again,) = stripper.document_probabilities([lines], stem_memo=memo)
+    (alone,) = stripper.document_probabilities([lines])
+    assert np.array_equal(shared, alone) and np.array_equal(again, alone)
+    assert memo and all(stems == topic_stems(vocab) for vocab, stems in memo.items())
