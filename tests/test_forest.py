@@ -7,7 +7,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from stripper.core import default_stripper
-from stripper.forest import Forest, predict_proba
+from stripper.forest import BINNED_MIN_ROWS, Forest, _softmax, predict_proba
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +95,17 @@ def test_the_packaged_trees_score_alike_binned_and_unbinned() -> None:
     forest = context_model.forest
     unbinned = np.concatenate([forest.predict_proba(X[i : i + 32]) for i in range(0, 300, 32)])
     assert np.allclose(predict_proba(context_model, forest, X), unbinned, atol=1e-12)
+
+
+@pytest.mark.parametrize("rows", [1, BINNED_MIN_ROWS - 1, BINNED_MIN_ROWS, BINNED_MIN_ROWS + 1])
+def test_short_batches_take_the_float_path_with_the_same_scores(rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Below BINNED_MIN_ROWS rows the floats are compared directly; from it on, their bins.
+    context_model = default_stripper().model.context_model
+    forest = context_model.forest
+    X = np.random.default_rng(rows).random((rows, context_model.n_features_in_))
+    binned_scores = _softmax(forest.raw_binned(forest.bins(X)))
+    calls: list[int] = []
+    bins = forest.bins
+    monkeypatch.setattr(forest, "bins", lambda X: calls.append(len(X)) or bins(X))
+    assert np.allclose(predict_proba(context_model, forest, X), binned_scores, atol=1e-12)
+    assert calls == ([] if rows < BINNED_MIN_ROWS else [rows])
