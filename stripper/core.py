@@ -10,7 +10,15 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .decode import DEFAULT_THRESHOLD, context_matrix, decide, decode_document, gate_surface, text_context
+from .decode import (
+    DEFAULT_THRESHOLD,
+    context_matrix,
+    decide,
+    decode_document,
+    gate_surface,
+    screen_documents,
+    text_context,
+)
 from .features import LineFacts, featurize
 from .forest import Forest
 from .forest import predict_proba as forest_proba
@@ -226,9 +234,11 @@ class Stripper:
         # The first decode rule works line by line within each document: one call for the batch.
         final = gate_surface(final, proba, shapes, starts)
         memo: dict[frozenset[str], frozenset[str]] = {} if stem_memo is None else stem_memo
+        screens = screen_documents(proba, shapes, [f.sentence for f in facts], lengths)
         out = []
-        for f, o, s, a in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds), starts):
-            out.append(decode_document(f, o, s, facts[a : a + len(f)], threshold, memo))
+        for f, o, s, a, screen in zip(np.split(final, bounds), np.split(proba, bounds), np.split(shapes, bounds),
+                                      starts, screens):
+            out.append(decode_document(f, o, s, facts[a : a + len(f)], threshold, memo, screen))
         return out
 
     def _context_forest(self) -> Forest | None:

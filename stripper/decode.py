@@ -9,6 +9,7 @@ bare `إقرأ أيضاً:` go while the paragraphs after an inline read-also li
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -843,21 +844,76 @@ class _Stems(Sequence[frozenset[str]]):
         return stems
 
 
+class Screens(NamedTuple):
+    """Per document, whether each rule that starts from the lines' own looks can apply at all.
+
+    Each field is the first condition its rule checks, on own probabilities and shapes only, so
+    that a batch answers it for all its documents in a few array calls: a rule whose screen is
+    False would return its input unchanged, and is not called (most documents need two or
+    three of the rules, and each call costs a dozen numpy calls on a few dozen rows).
+    """
+
+    continuing: bool = True  # keep_continuing_body: a line that looks like a paragraph on its own
+    reopen: bool = True  # reopen_after_mid_body_box: a bare read-also marker
+    paragraph_run: bool = True  # keep_paragraph_run: a paragraph after the first line
+    related_list: bool = True  # close_related_list: LIST_MIN_ITEMS bullet lines
+    summary: bool = True  # close_summary_widget: a short line that is chrome on its own
+    trust: bool = True  # trust_sure_lines: a line it is all but sure of
+
+
+#: The screens of a document nothing is known about: every rule is called.
+_ALL_RULES = Screens()
+
+
+def screen_documents(own: np.ndarray, shapes: np.ndarray, sentences: Sequence[bool],
+                     lengths: Sequence[int]) -> list[Screens]:
+    """The Screens of documents laid end to end (`lengths` non-blank lines each), for decode_document."""
+    words = np.expm1(shapes[:, 1])
+    short = words <= MARKER_MAX_WORDS
+    ends = np.asarray(sentences, dtype=bool)
+    body_look = own[:, _BODY] >= CONTINUE_OWN_BODY
+    paragraph = ((words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))) & body_look
+    bounds = np.cumsum([0, *lengths])
+    firsts = bounds[:-1][np.asarray(lengths, dtype=np.intp) > 0]
+    paragraph[firsts] = False  # keep_paragraph_run never reopens a document's first line
+    flags = np.stack([
+        (words >= CONTINUE_MIN_WORDS) & body_look,
+        (own[:, _RELATED] >= RELATED_SELF) & short,
+        paragraph,
+        shapes[:, 2] > 0,
+        (own[:, _CHROME] >= SUMMARY_HEADER_OWN) & short,
+        (own[:, _RELATED] >= RELATED_CERTAIN)
+        | (short & (own[:, _SURFACE_SURE].max(axis=1, initial=0.0) >= SURFACE_CERTAIN)),
+    ], axis=1)
+    counts = np.concatenate((np.zeros((1, flags.shape[1]), dtype=np.intp), np.cumsum(flags, axis=0)))
+    per_doc = counts[bounds[1:]] - counts[bounds[:-1]]
+    needed = np.array([1, 1, 1, LIST_MIN_ITEMS, 1, 1])
+    return [Screens(*row) for row in (per_doc >= needed).tolist()]
+
+
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, facts: Sequence[LineFacts],
-                    threshold: float, stem_memo: dict[frozenset[str], frozenset[str]] | None = None) -> np.ndarray:
+                    threshold: float, stem_memo: dict[frozenset[str], frozenset[str]] | None = None,
+                    screens: Screens = _ALL_RULES) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities after
     gate_surface (which the caller applies to the whole batch at once); `stem_memo` is a
-    vocabulary -> topical stems dict the caller may share between documents and passes."""
+    vocabulary -> topical stems dict the caller may share between documents and passes, and
+    `screens` (screen_documents) says which rules can be skipped."""
     vocab = [fact.vocab for fact in facts]
     stems = _Stems(vocab, stem_memo)
     sentences = [fact.sentence for fact in facts]
     out = close_end_block(final, shapes, threshold, stems, sentences)
-    out = keep_continuing_body(out, own, shapes, stems, threshold)
-    out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
-    out = keep_paragraph_run(out, own, shapes, threshold, sentences)
-    out = close_related_list(out, shapes, threshold, sentences)
-    out = close_summary_widget(out, own, shapes, vocab, threshold)
-    out = trust_sure_lines(out, own, shapes)
+    if screens.continuing:
+        out = keep_continuing_body(out, own, shapes, stems, threshold)
+    if screens.reopen:
+        out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
+    if screens.paragraph_run:
+        out = keep_paragraph_run(out, own, shapes, threshold, sentences)
+    if screens.related_list:
+        out = close_related_list(out, shapes, threshold, sentences)
+    if screens.summary:
+        out = close_summary_widget(out, own, shapes, vocab, threshold)
+    if screens.trust:
+        out = trust_sure_lines(out, own, shapes)
     out = keep_own_headline(out, own, shapes, stems, threshold)
     out = keep_table_rows(out, [fact.cells for fact in facts], threshold)
     return judge_tiny_document(out, own)

@@ -29,6 +29,7 @@ from stripper.decode import (
     SURFACE_CERTAIN,
     TABLE_MIN_ROWS,
     TINY_LINES,
+    Screens,
     close_end_block,
     close_related_list,
     close_summary_widget,
@@ -39,6 +40,7 @@ from stripper.decode import (
     keep_paragraph_run,
     keep_table_rows,
     reopen_after_mid_body_box,
+    screen_documents,
     text_context,
     trust_sure_lines,
 )
@@ -613,3 +615,75 @@ def test_a_shared_stem_memo_changes_no_probability_and_keeps_the_stems_read() ->
     (alone,) = stripper.document_probabilities([lines])
     assert np.array_equal(shared, alone) and np.array_equal(again, alone)
     assert memo and all(stems == topic_stems(vocab) for vocab, stems in memo.items())
+
+
+def _screened_documents(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray, list[bool], list[int]]:
+    """Own probabilities, shape rows, sentence ends and lengths of `count` random documents made of
+    paragraphs, markers, headlines, bullets and short chrome, with own probabilities near or
+    across each screen's bounds, so that every rule's first condition is met in some documents
+    and missed in others."""
+    lengths = rng.integers(0, 12, size=count).tolist()
+    n = sum(lengths)
+    # (label the line looks like, words): a paragraph, a bare marker, a headline, a short line.
+    kinds = [("body", 25), ("body", 12), ("related", 3), ("related", 8), ("chrome", 2), ("promo", 4)]
+    picked = rng.integers(0, len(kinds), size=n)
+    sure = rng.choice([0.45, 0.55, 0.85, 0.92, 0.99], size=n)
+    own = (1 - sure)[:, None] * rng.dirichlet(np.ones(len(LABELS)), size=n)
+    own[np.arange(n), [LABEL_INDEX[kinds[k][0]] for k in picked]] += sure
+    words = np.array([kinds[k][1] for k in picked]) + rng.integers(-1, 2, size=n)
+    shapes = np.column_stack([np.log1p(words * 6), np.log1p(words), rng.random(n) < 0.3, rng.random(n) < 0.2])
+    return own, shapes, (rng.random(n) < 0.5).tolist(), lengths
+
+
+def _screened_final(rng: np.random.Generator, own: np.ndarray) -> np.ndarray:
+    """Context probabilities for a document: its own, or related or body, line by line."""
+    final = own.copy()
+    moved = rng.random(len(own))
+    final[moved < 0.4] = np.eye(len(LABELS))[RELATED]
+    final[(moved >= 0.4) & (moved < 0.6)] = np.eye(len(LABELS))[0]
+    return final
+
+
+def test_a_rule_screened_out_would_have_changed_nothing() -> None:
+    # decode_document skips a rule whose screen is False: the rule must then return its input.
+    rng = np.random.default_rng(11)
+    own, shapes, sentences, lengths = _screened_documents(rng, 3000)
+    screens = screen_documents(own, shapes, sentences, lengths)
+    skipped = dict.fromkeys(Screens._fields, 0)
+    start = 0
+    for n, screen in zip(lengths, screens):
+        o, sh, se = own[start : start + n], shapes[start : start + n], sentences[start : start + n]
+        start += n
+        final = _screened_final(rng, o)
+        for name in Screens._fields:
+            if not getattr(screen, name):
+                skipped[name] += 1
+                assert np.array_equal(_screened_rule(name, final, o, sh, se), final), name
+    assert all(skipped.values()), skipped  # every screen said no somewhere
+    assert all(any(getattr(s, name) for s in screens) for name in Screens._fields)  # and yes elsewhere
+
+
+def _screened_rule(name: str, final: np.ndarray, own: np.ndarray, shapes: np.ndarray, sentences: list[bool]
+                   ) -> np.ndarray:
+    """The rule behind screen `name`, applied to one document."""
+    n = len(final)
+    stems = [frozenset({f"w{i % 4}"}) for i in range(n)]  # some lines share their topic, others not
+    if name == "continuing":
+        return keep_continuing_body(final, own, shapes, stems, DEFAULT_THRESHOLD)
+    if name == "reopen":
+        return reopen_after_mid_body_box(final, own, shapes, stems, DEFAULT_THRESHOLD, sentences)
+    if name == "paragraph_run":
+        return keep_paragraph_run(final, own, shapes, DEFAULT_THRESHOLD, sentences)
+    if name == "related_list":
+        return close_related_list(final, shapes, DEFAULT_THRESHOLD, sentences)
+    if name == "summary":
+        return close_summary_widget(final, own, shapes, [frozenset({"ملخص"})] * n, DEFAULT_THRESHOLD)
+    return trust_sure_lines(final, own, shapes)
+
+def test_screens_need_list_min_items_bullets_for_a_related_list() -> None:
+    own = np.tile(np.eye(len(LABELS))[0], (LIST_MIN_ITEMS, 1))
+    shapes = np.zeros((LIST_MIN_ITEMS, 4))
+    shapes[:, 2] = 1.0
+    (enough,) = screen_documents(own, shapes, [False] * LIST_MIN_ITEMS, [LIST_MIN_ITEMS])
+    (fewer,) = screen_documents(own[1:], shapes[1:], [False] * (LIST_MIN_ITEMS - 1), [LIST_MIN_ITEMS - 1])
+    assert enough.related_list and not fewer.related_list
