@@ -476,6 +476,7 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     markers = ((own[:end, _RELATED] >= RELATED_SELF) & (words[:end] <= MARKER_MAX_WORDS)).tolist()
     is_paragraph = ((words[:end] >= CONTINUE_MIN_WORDS) & (own[:end, _BODY] >= CONTINUE_OWN_BODY)).tolist()
     article: set[str] = set()
+    unread: list[int] = []  # kept lines whose stems `article` does not hold yet: read when a test needs them
     paragraphs = 0
     marker_seen = False
     out = final
@@ -487,13 +488,18 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
         paragraph = is_paragraph[i]
         if label == "related":
             own_stems = stems[i] if paragraph else frozenset()
-            if not (own_stems and (paragraphs == 0 or (
-                    not marker_seen and len(own_stems & article) >= CONTINUE_SHARE * len(own_stems)))):
+            if not own_stems:
                 continue
+            if paragraphs:  # and so no marker yet (the loop stops at one after a paragraph)
+                for j in unread:
+                    article.update(stems[j])
+                unread.clear()
+                if len(own_stems & article) < CONTINUE_SHARE * len(own_stems):
+                    continue
             out = _related_to_body(out, final, i)
             label = "body"
         if label == "body":
-            article.update(stems[i])
+            unread.append(i)
             paragraphs += paragraph
     return out
 
