@@ -607,13 +607,15 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     if not paragraphs:
         return final
     first = paragraphs[0]
-    story: set[str] = set().union(*(stems[i] for i in paragraphs[:HEADLINE_PARAGRAPHS]))
+    story: set[str] | None = None  # the first paragraphs' stems, read once a headline needs them
     out = final
     for i in range(first):
         if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
             break  # a bare marker: what follows it is its list
         if labels[i] != "related" or words[i] <= MARKER_MAX_WORDS or not stems[i]:
             continue
+        if story is None:
+            story = set().union(*(stems[j] for j in paragraphs[:HEADLINE_PARAGRAPHS]))
         if len(stems[i] & story) >= HEADLINE_SHARE * len(stems[i]):
             out = _related_to_body(out, final, i)
     return out

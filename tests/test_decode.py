@@ -600,21 +600,26 @@ def test_text_context_without_a_long_line_has_no_lede() -> None:
 
 
 def test_a_shared_stem_memo_changes_no_probability_and_keeps_the_stems_read() -> None:
-    # strip_many shares one memo between the documents and passes of a batch.
-    from support import PAGE
+    # strip_many shares one memo between the documents and passes of a batch. Here
+    # keep_own_headline reads the stems of a headline context made related and of the paragraphs.
+    from stripper.decode import decode_document
+    from stripper.features import LineFacts
 
-    from stripper.core import default_stripper
-    from stripper.textlines import split_document
-
-    doc = split_document(PAGE)
-    lines = [doc.lines[i] for i in doc.text_indices()]
-    stripper = default_stripper()
+    words = [8, 25, 25]
+    vocab = [frozenset({"الوزير", "يزور", "القاهرة"}), frozenset({"الوزير", "القاهرة", "زيارة"}),
+             frozenset({"مباحثات", "الوزير"})]
+    facts = [LineFacts((math.log1p(6 * w), math.log1p(w), 0.0, 0.0), v, 0, w > 10) for w, v in zip(words, vocab)]
+    shapes = np.array([f.shape for f in facts])
+    own = np.tile(np.eye(len(LABELS))[BODY], (3, 1))
+    final = own.copy()
+    final[0] = np.eye(len(LABELS))[RELATED]
     memo: dict[frozenset[str], frozenset[str]] = {}
-    (shared,) = stripper.document_probabilities([lines], stem_memo=memo)
-    (again,) = stripper.document_probabilities([lines], stem_memo=memo)
-    (alone,) = stripper.document_probabilities([lines])
+    shared = decode_document(final, own, shapes, facts, DEFAULT_THRESHOLD, memo)
+    again = decode_document(final, own, shapes, facts, DEFAULT_THRESHOLD, memo)
+    alone = decode_document(final, own, shapes, facts, DEFAULT_THRESHOLD)
     assert np.array_equal(shared, alone) and np.array_equal(again, alone)
-    assert memo and all(stems == topic_stems(vocab) for vocab, stems in memo.items())
+    assert decide(alone, DEFAULT_THRESHOLD, frozenset())[0][0] == "body"  # the headline is the title
+    assert memo and all(stems == topic_stems(v) for v, stems in memo.items())
 
 
 def _screened_documents(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray, list[bool], list[int]]:
