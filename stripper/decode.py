@@ -54,6 +54,10 @@ _PROMO = LABEL_INDEX["promo"]
 _AD = LABEL_INDEX["ad"]
 #: The text_context columns read of each neighbour: seen share, first-line and lede overlap.
 _NEIGHBOUR_TEXT = [0, 1, 4]
+# Neighbours read by offset, in the order of the context columns: the line before, the line
+# after, then two before, two after, and so on.
+_TEXT_OFFSETS = np.array([-1, 1])
+_NEIGHBOUR_OFFSETS = np.array([sign * offset for offset in range(1, CONTEXT_WINDOW + 1) for sign in (-1, 1)])
 
 
 def _related_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
@@ -83,28 +87,28 @@ def _body_to_related(out: np.ndarray, final: np.ndarray, rows: np.ndarray) -> np
 
 
 def _segment_cummax(values: np.ndarray, seg: np.ndarray, reverse: bool) -> np.ndarray:
-    """Running max of values in [0, 1] within each segment, excluding the line itself."""
+    """Running max of values in [0, 1] within each segment, excluding the line itself; `values`
+    may hold several columns (rows are lines), each run on its own."""
     n = len(values)
     if n == 0:
         return values.copy()
-    order = np.arange(n - 1, -1, -1) if reverse else np.arange(n)
-    v = values[order]
-    s = seg[order]
+    v = values[::-1] if reverse else values
+    s = seg[::-1] if reverse else seg
     rank = (s.max() - s) if reverse else s
-    acc = np.maximum.accumulate(v + 2.0 * rank) - 2.0 * rank
-    shifted = np.zeros(n)
-    same = s[1:] == s[:-1]
+    lift = (2.0 * rank).reshape((n,) + (1,) * (values.ndim - 1))
+    acc = np.maximum.accumulate(v + lift, axis=0) - lift
+    shifted = np.zeros(values.shape)
+    same = (s[1:] == s[:-1]).reshape(lift[1:].shape)
     shifted[1:] = np.where(same, acc[:-1], 0.0)
-    out = np.empty(n)
-    out[order] = shifted
-    return out
+    return shifted[::-1].copy() if reverse else shifted
 
 
 def _segment_mean(values: np.ndarray, seg: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                   reverse: bool) -> np.ndarray:
-    """Mean of values before (or after) each line within its segment; 0 where there are none."""
+    """Mean of values before (or after) each line within its segment; 0 where there are none;
+    `values` may hold several columns (rows are lines), each run on its own."""
     n = len(values)
-    csum = np.concatenate(([0.0], np.cumsum(values)))
+    csum = np.concatenate((np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0)))
     idx = np.arange(n)
     if reverse:
         total = csum[ends[seg]] - csum[idx + 1]
@@ -112,6 +116,7 @@ def _segment_mean(values: np.ndarray, seg: np.ndarray, starts: np.ndarray, ends:
     else:
         total = csum[idx] - csum[starts[seg]]
         count = idx - starts[seg]
+    count = count.reshape((n,) + (1,) * (values.ndim - 1))
     return np.where(count > 0, total / np.maximum(count, 1), 0.0)
 
 
@@ -215,47 +220,45 @@ def context_matrix(proba: np.ndarray, shapes: np.ndarray, lengths: list[int],
     remain = size - pos - 1
 
     cols: list[np.ndarray] = [proba, shapes]
+    first, last = starts[seg][:, None], ends[seg][:, None]
     if text is not None:
         cols.append(text)
         # The same for the neighbours: is the paragraph after a headline on the article's topic?
-        for sign in (-1, 1):
-            j = idx + sign
-            ok = (j >= starts[seg]) & (j < ends[seg])
-            jj = np.clip(j, 0, max(n - 1, 0))
-            cols.append(np.where(ok[:, None], text[jj][:, _NEIGHBOUR_TEXT], -1.0))
-    for offset in range(1, CONTEXT_WINDOW + 1):
-        for sign in (-1, 1):
-            j = idx + sign * offset
-            ok = (j >= starts[seg]) & (j < ends[seg])
-            jj = np.clip(j, 0, max(n - 1, 0))
-            cols.append(np.where(ok[:, None], proba[jj], 0.0))
-            cols.append(np.where(ok, shapes[jj, 0], -1.0)[:, None])
+        j = idx[:, None] + _TEXT_OFFSETS
+        ok = (j >= first) & (j < last)
+        jj = np.clip(j, 0, max(n - 1, 0))
+        cols.append(np.where(ok[:, :, None], text[jj][:, :, _NEIGHBOUR_TEXT], -1.0).reshape(n, -1))
+    # Each neighbour in turn (before, after; nearest first): its own probabilities, then its length.
+    j = idx[:, None] + _NEIGHBOUR_OFFSETS
+    ok = (j >= first) & (j < last)
+    jj = np.clip(j, 0, max(n - 1, 0))
+    cols.append(np.concatenate((np.where(ok[:, :, None], proba[jj], 0.0),
+                                np.where(ok, shapes[jj, 0], -1.0)[:, :, None]), axis=2).reshape(n, -1))
 
     words = np.expm1(shapes[:, 1])
     marker = proba[:, _RELATED] * (words <= MARKER_MAX_WORDS)
     end_signal = np.maximum(proba[:, _SOURCE], proba[:, _TAGS])
     junk = 1.0 - proba[:, _BODY]
     long_body = proba[:, _BODY] * (shapes[:, 0] > np.log1p(80))
-    cols.append(np.stack([
+    # Running maxima and means run over several columns at once, as each would alone.
+    before_max = _segment_cummax(np.column_stack([marker, end_signal, proba[:, _PROMO], junk, long_body]),
+                                 seg, reverse=False)
+    after_max = _segment_cummax(np.column_stack([marker, end_signal, long_body]), seg, reverse=True)
+    after_mean = _segment_mean(np.column_stack([junk, long_body]), seg, starts, ends, reverse=True)
+    cols.append(np.column_stack([
         pos / np.maximum(size - 1, 1),
         np.minimum(pos, 30) / 30.0,
         np.minimum(remain, 30) / 30.0,
         np.log1p(size),
-        _segment_cummax(marker, seg, reverse=False),
-        _segment_cummax(end_signal, seg, reverse=False),
-        _segment_cummax(proba[:, _PROMO], seg, reverse=False),
-        _segment_cummax(junk, seg, reverse=False),
-        _segment_cummax(long_body, seg, reverse=False),
+        before_max,
         _segment_mean(junk, seg, starts, ends, reverse=False),
-        _segment_cummax(marker, seg, reverse=True),
-        _segment_cummax(end_signal, seg, reverse=True),
-        _segment_cummax(long_body, seg, reverse=True),
-        _segment_mean(junk, seg, starts, ends, reverse=True),
+        after_max,
+        after_mean[:, 0],
         _since_last(marker > 0.5, seg, starts, reverse=False),
         _since_last(end_signal > 0.5, seg, starts, reverse=False),
         _since_last(long_body > 0.5, seg, starts, reverse=True),
-        _segment_mean(long_body, seg, starts, ends, reverse=True),
-    ], axis=1))
+        after_mean[:, 1],
+    ]))
     return np.hstack(cols)
 
 
