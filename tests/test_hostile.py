@@ -263,7 +263,8 @@ class _FirstLineJunk(stripper.Stripper):
         return np.zeros((len(lines), len(LABELS)))  # type: ignore[arg-type]
 
     def document_probabilities(self, docs: object, extras: object = None, own: object = None,
-                               facts: object = None, shapes: object = None) -> list[np.ndarray]:
+                               facts: object = None, shapes: object = None, stem_memo: object = None
+                               ) -> list[np.ndarray]:
         """Body everywhere but the first line, which is an ad."""
         out = []
         for doc in docs:  # type: ignore[attr-defined]
@@ -307,7 +308,8 @@ class _Peeler(stripper.Stripper):
         return np.zeros((len(lines), len(LABELS)))  # type: ignore[arg-type]
 
     def document_probabilities(self, docs: object, extras: object = None, own: object = None,
-                               facts: object = None, shapes: object = None) -> list[np.ndarray]:
+                               facts: object = None, shapes: object = None, stem_memo: object = None
+                               ) -> list[np.ndarray]:
         """Body everywhere but the last line, which is an ad."""
         out = []
         for doc in docs:  # type: ignore[attr-defined]
