@@ -584,43 +584,120 @@ def _chrome_runs(allowed: np.ndarray, final: np.ndarray, first: np.ndarray) -> n
 
 
 #: Share of a headline's topical words that the article's first paragraphs must use for the
-#: headline to be the article's own title (LABELS.md rule 1: the title is part of the body).
-HEADLINE_SHARE = 0.3
+#: headline to be the article's own title (LABELS.md rule 1: the title is part of the body). A
+#: title names the story's actors and places, a related headline another story's. On the inner
+#: dev splits 0.25 kept titles that the lede words differently (one of them lost at 0.3) for at
+#: most one more junk line a split.
+HEADLINE_SHARE = 0.25
 #: How many of the first kept paragraphs a headline's words are looked for in.
 HEADLINE_PARAGRAPHS = 3
 
 
+def _reads_as_title(i: int, own: np.ndarray, shapes: np.ndarray, cells: Sequence[int], repeat: bool) -> bool:
+    """Whether line i reads as a title on its own: body by its own look (CONTINUE_OWN_BODY: menus,
+    stamps and bylines look like chrome), not a list item (a summary widget's bullets restate the
+    article), not cut into table cells (a menu or a price bar) and not a copy of an earlier line
+    (a repeated headline is chrome)."""
+    return bool(own[i, _BODY] >= CONTINUE_OWN_BODY and shapes[i, 2] == 0 and not repeat
+                and not (len(cells) > i and cells[i]))
+
+
 def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
-                      stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+                      stems: Sequence[frozenset[str]], threshold: float, cells: Sequence[int] = ()) -> np.ndarray:
     """Rule 1: a headline above the article's first paragraph, on the article's own topic, is its title (one document).
 
-    Context takes a short headline-like line for a related headline when chrome surrounds it. A
-    line before the first kept paragraph that context made related, that is not a read-also line
-    on its own, stays body when at least HEADLINE_SHARE of its topical words come back in the
-    first HEADLINE_PARAGRAPHS kept paragraphs (a related headline names another story).
+    Context takes a short headline-like line for a related headline when chrome surrounds it, or
+    runs the page's chrome on over it (a title between a breadcrumb and a timestamp). A line
+    before the first kept paragraph that context made related, that is not a read-also line on
+    its own, or that context made chrome while it reads as a title on its own (_reads_as_title;
+    `cells`: each line's table cells), stays body when at least HEADLINE_SHARE of its topical
+    words come back in the first HEADLINE_PARAGRAPHS kept paragraphs (a related headline names
+    another story).
     """
     n = len(final)
     if n < 2:
         return final
     words = np.expm1(shapes[:, 1])
-    if not ((_label_index(final, threshold) == _RELATED) & (words > MARKER_MAX_WORDS)).any():
-        return final  # no headline that context made related
+    index = _label_index(final, threshold)
+    if not (((index == _RELATED) | (index == _CHROME)) & (words > MARKER_MAX_WORDS)).any():
+        return final  # no headline that context made related or chrome
     labels, _ = decide(final, threshold, frozenset())
     paragraphs = [i for i in range(n) if labels[i] == "body" and words[i] >= CONTINUE_MIN_WORDS]
     if not paragraphs:
         return final
     first = paragraphs[0]
-    story: set[str] | None = None  # the first paragraphs' stems, read once a headline needs them
+    story: set[str] = set().union(*(stems[i] for i in paragraphs[:HEADLINE_PARAGRAPHS]))
     out = final
+    seen: set[frozenset[str]] = set()
     for i in range(first):
         if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
             break  # a bare marker: what follows it is its list
-        if labels[i] != "related" or words[i] <= MARKER_MAX_WORDS or not stems[i]:
+        repeat = stems[i] in seen
+        seen.add(stems[i])
+        if words[i] <= MARKER_MAX_WORDS or not stems[i] or len(stems[i] & story) < HEADLINE_SHARE * len(stems[i]):
             continue
-        if story is None:
-            story = set().union(*(stems[j] for j in paragraphs[:HEADLINE_PARAGRAPHS]))
-        if len(stems[i] & story) >= HEADLINE_SHARE * len(stems[i]):
+        if labels[i] == "related":
             out = _related_to_body(out, final, i)
+        elif labels[i] == "chrome" and _reads_as_title(i, own, shapes, cells, repeat):
+            out = _junk_to_body(out, final, i)
+    return out
+
+
+def _junk_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
+    """`out` with all of line i's junk mass moved to body; `final` is copied on the first change."""
+    if out is final:
+        out = final.copy()
+    out[i, _BODY] = out[i].sum()
+    out[i, 1:] = 0.0
+    return out
+
+
+def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
+                        stems: Sequence[frozenset[str]], threshold: float,
+                        sentences: Sequence[bool] = ()) -> np.ndarray:
+    """Rule 1: a short line inside the article, on its topic, above a kept line, is a subheading (one document).
+
+    Context reads a short line between an article's paragraphs as a related headline or as
+    chrome when junk (an inline read-also line, an ad slot) stands near it. A line that context
+    made related or chrome goes back to body when a paragraph of the article was kept before it,
+    the line after it is kept, no bare read-also marker came before it, it looks like body on its
+    own (CONTINUE_OWN_BODY, and not a read-also line by itself), is no list item (lists have
+    their own rule) and no copy of an earlier line (a repeated headline), and at least
+    CONTINUE_SHARE of its topical words were used by the article's kept lines before it: a
+    subheading announces what the article goes on to say in the article's own words.
+    """
+    n = len(final)
+    if n < 3:
+        return final
+    index = _label_index(final, threshold)
+    junk = (index == _RELATED) | (index == _CHROME)
+    if not junk[1:-1].any():
+        return final
+    words = np.expm1(shapes[:, 1])
+    labels, _ = decide(final, threshold, frozenset())
+    marker = (own[:, _RELATED] >= RELATED_SELF) & (words <= MARKER_MAX_WORDS)
+    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
+    paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
+    looks_body = (own[:, _BODY] >= CONTINUE_OWN_BODY) & (own[:, _RELATED] < RELATED_SELF) & (shapes[:, 2] == 0)
+    article: set[str] = set()
+    seen: set[frozenset[str]] = set()
+    paragraphs = 0
+    out = final
+    for i in range(n):
+        if marker[i]:
+            break  # rule 1's end block or rule 2's box: their rules decide what follows
+        repeat = stems[i] in seen
+        seen.add(stems[i])
+        if labels[i] == "body":
+            article.update(stems[i])
+            paragraphs += bool(paragraph[i])
+            continue
+        if not (paragraphs and junk[i] and looks_body[i] and not repeat and stems[i]
+                and i + 1 < n and labels[i + 1] == "body"):
+            continue
+        if len(stems[i] & article) >= CONTINUE_SHARE * len(stems[i]):
+            out = _junk_to_body(out, final, i)
+            article.update(stems[i])
     return out
 
 
@@ -759,14 +836,16 @@ LIST_RELATED_SHARE = 0.5
 
 
 def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, sentences: Sequence[bool] = (),
-                       min_items: int = LIST_MIN_ITEMS, share: float = LIST_RELATED_SHARE) -> np.ndarray:
+                       min_items: int = LIST_MIN_ITEMS, share: float = LIST_RELATED_SHARE,
+                       own: np.ndarray | None = None) -> np.ndarray:
     """Rule 1 in its list form: a bulleted list most of whose items are related is a related list.
 
     Related widgets print headlines as one bulleted list; the context reads most of them as
     related and leaves a few that look like sentences (a teaser, a long headline). An in-article
     list of measures is read as body item by item, so its majority keeps it; a list that a body
     line ending in a colon introduces ("من أبرزها:") is the article's own, and its items read as
-    related go back to body (rule 5). An item that ends a sentence stays body too: headlines and
+    related go back to body (rule 5), as do those read as chrome that look like body on their own
+    (`own`, the lines' own probabilities: CONTINUE_OWN_BODY). An item that ends a sentence stays body too: headlines and
     teasers stop short, answers and measures do not. Lines that are junk of another kind keep
     their label.
     """
@@ -777,6 +856,7 @@ def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, 
     n = len(final)
     # A finished sentence in a list is an answer or a measure; headlines and teasers stop short.
     flippable = labels == _BODY
+    own_body = own[:, _BODY] if own is not None else np.zeros(n)
     if len(sentences) == n:
         flippable &= ~np.asarray(sentences, dtype=bool)
     out = final
@@ -793,6 +873,9 @@ def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, 
         if introduced:
             for k in i + np.flatnonzero(run == _RELATED):
                 out = _related_to_body(out, final, int(k))
+            # An item read as chrome that looks like body on its own is the list's too.
+            for k in i + np.flatnonzero((run == _CHROME) & (own_body[i:j] >= CONTINUE_OWN_BODY)):
+                out = _junk_to_body(out, final, int(k))
         elif j - i >= min_items and (run == _RELATED).sum() >= share * (j - i):
             out = _body_to_related(out, final, i + np.flatnonzero(flippable[i:j]))
         i = j
@@ -920,11 +1003,12 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
     if screens.paragraph_run:
         out = keep_paragraph_run(out, own, shapes, threshold, sentences)
     if screens.related_list:
-        out = close_related_list(out, shapes, threshold, sentences)
+        out = close_related_list(out, shapes, threshold, sentences, own=own)
     if screens.summary:
         out = close_summary_widget(out, own, shapes, vocab, threshold)
     if screens.trust:
         out = trust_sure_lines(out, own, shapes)
-    out = keep_own_headline(out, own, shapes, stems, threshold)
+    out = keep_own_headline(out, own, shapes, stems, threshold, [fact.cells for fact in facts])
+    out = keep_own_subheading(out, own, shapes, stems, threshold, sentences)
     out = keep_table_rows(out, [fact.cells for fact in facts], threshold)
     return judge_tiny_document(out, own)

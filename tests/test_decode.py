@@ -37,6 +37,7 @@ from stripper.decode import (
     judge_tiny_document,
     keep_continuing_body,
     keep_own_headline,
+    keep_own_subheading,
     keep_paragraph_run,
     keep_table_rows,
     reopen_after_mid_body_box,
@@ -209,12 +210,83 @@ def test_only_lines_above_the_first_paragraph_are_titles() -> None:
 
 
 def test_headline_share_is_the_threshold() -> None:
-    # 4 words, HEADLINE_SHARE 0.3: one word of the story (0.25) is not enough, two (0.5) are.
-    assert pytest.approx(0.3) == HEADLINE_SHARE
-    one = {"ميناء", "الهند", "الدمام", "خدمه"}
-    two = {"ميناء", "جده", "الدمام", "خدمه"}
+    # 5 words, HEADLINE_SHARE 0.25: one word of the story (0.2) is not enough, two (0.4) are.
+    assert pytest.approx(0.25) == HEADLINE_SHARE
+    one = {"ميناء", "الهند", "الدمام", "خدمه", "ملاحيه"}
+    two = {"ميناء", "جده", "الدمام", "خدمه", "ملاحيه"}
     assert _headline([("related", "related", 7, one), ("body", "body", LONG, ARTICLE)]) == ["related", "body"]
     assert _headline([("related", "related", 7, two), ("body", "body", LONG, ARTICLE)]) == ["body", "body"]
+
+
+def _titles(lines: list[tuple[str, str, int, set[str], bool, int]]) -> list[str]:
+    """lines: (context label, own label, words, topical words, bulleted, table cells) -> labels
+    after keep_own_headline."""
+    final = np.array([_row(ctx) for ctx, *_ in lines])
+    own = np.array([_row(o) for _, o, *_ in lines])
+    shapes = np.array([[*_shape(w)[:2], 1.0 if b else 0.0, 0.0] for _, _, w, _, b, _ in lines])
+    stems = [topic_stems(v) for _, _, _, v, _, _ in lines]
+    out = keep_own_headline(final, own, shapes, stems, DEFAULT_THRESHOLD, [c for *_, c in lines])
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+CRUMB = ("chrome", "chrome", 3, {"الرئيسيه", "اقتصاد"}, False, 0)
+STAMP = ("chrome", "chrome", 7, {"السبت", "اكتوبر"}, False, 0)
+FIRST_PARAGRAPH = ("body", "body", LONG, ARTICLE, False, 0)
+
+
+def test_a_title_that_context_ran_the_chrome_over_stays_body() -> None:
+    # Breadcrumb, title, timestamp: context runs the chrome on over the title, which looks like body.
+    title = ("chrome", "body", 12, TITLE, False, 0)
+    assert _titles([CRUMB, title, STAMP, FIRST_PARAGRAPH]) == ["chrome", "body", "chrome", "body"]
+
+
+def test_chrome_that_is_no_title_stays_chrome() -> None:
+    off_topic = ("chrome", "body", 12, OTHER, False, 0)
+    chrome_look = ("chrome", "chrome", 12, TITLE, False, 0)       # a stamp or a byline by its looks
+    bullet = ("chrome", "body", 12, TITLE, True, 0)               # a summary widget's bullet
+    menu = ("chrome", "body", 12, TITLE, False, 5)                # cut into cells: a menu
+    for line in (off_topic, chrome_look, bullet, menu):
+        assert _titles([CRUMB, line, FIRST_PARAGRAPH])[1] == "chrome"
+
+
+def test_a_copy_of_the_title_stays_chrome() -> None:
+    title = ("body", "body", 12, TITLE, False, 0)
+    copy = ("chrome", "body", 12, TITLE, False, 0)
+    assert _titles([title, copy, FIRST_PARAGRAPH]) == ["body", "chrome", "body"]
+
+
+def _subheading(lines: list[tuple[str, str, int, set[str]]], sentences: list[bool] | None = None) -> list[str]:
+    """lines: (context label, own label, words, topical words) -> labels after keep_own_subheading."""
+    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
+    own = np.array([_row(o) for _, o, _, _ in lines])
+    shapes = np.array([_shape(w) for _, _, w, _ in lines])
+    out = keep_own_subheading(final, own, shapes, [topic_stems(v) for *_, v in lines], DEFAULT_THRESHOLD,
+                              sentences or [False] * len(lines))
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+TEXT = ("body", "body", BOX_PARAGRAPH_WORDS, ARTICLE)   # a paragraph of the article
+SUBHEADING = {"ميناء", "جده", "الموسم"}   # two of three words of the article's
+
+
+def test_a_subheading_between_the_articles_lines_stays_body() -> None:
+    assert CONTINUE_SHARE == 0.3
+    for ctx in ("chrome", "related"):
+        labels = _subheading([TEXT, ("ad", "ad", 1, set()), (ctx, "body", 3, SUBHEADING), TEXT])
+        assert labels == ["body", "ad", "body", "body"]
+
+
+def test_a_short_line_off_the_topic_or_before_the_article_stays_junk() -> None:
+    assert _subheading([TEXT, ("chrome", "body", 3, OTHER), TEXT])[1] == "chrome"
+    # No paragraph of the article before it: a title, the headline rule's business.
+    assert _subheading([("chrome", "body", 3, SUBHEADING), TEXT])[0] == "chrome"
+    # The line after it is junk: the end of the article, not a subheading.
+    assert _subheading([TEXT, ("related", "body", 3, SUBHEADING), ("related", "related", 3, OTHER)])[1] \
+        == "related"
+    # Junk by its own looks (a read-also line), or after a bare marker.
+    assert _subheading([TEXT, ("related", "related", 3, SUBHEADING), TEXT])[1] == "related"
+    marker = ("related", "related", 2, {"اقرا", "ايضا"})
+    assert _subheading([TEXT, marker, ("related", "body", 6, SUBHEADING), TEXT])[2] == "related"
 
 
 def _sure(lines: list[tuple[str, list[float], int]]) -> list[str]:
@@ -443,6 +515,14 @@ def test_a_list_introduced_by_the_article_is_the_articles_own() -> None:
     shapes = np.array([[*_shape(8)[:2], 0.0, 1.0]] + [[*_shape(3)[:2], 1.0, 0.0]] * 3)   # "...التالية:"
     out = close_related_list(final, shapes, DEFAULT_THRESHOLD, [False] * 4)
     assert decide(out, DEFAULT_THRESHOLD, frozenset())[0] == ["body"] * 4
+
+
+def test_an_introduced_list_keeps_its_items_read_as_chrome_that_look_like_body() -> None:
+    final = np.array([_row("body"), _row("chrome"), _row("chrome"), _row("body")])
+    own = np.array([_row("body"), _row("body"), _row("chrome"), _row("body")])
+    shapes = np.array([[*_shape(8)[:2], 0.0, 1.0]] + [[*_shape(3)[:2], 1.0, 0.0]] * 3)   # "...التالية:"
+    out = close_related_list(final, shapes, DEFAULT_THRESHOLD, [False] * 4, own=own)
+    assert decide(out, DEFAULT_THRESHOLD, frozenset())[0] == ["body", "body", "chrome", "body"]
 
 
 def _paragraph_run(lines: list[tuple[str, str, int]]) -> list[str]:
