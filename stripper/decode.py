@@ -626,21 +626,41 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     if not paragraphs:
         return final
     first = paragraphs[0]
-    story: set[str] = set().union(*(stems[i] for i in paragraphs[:HEADLINE_PARAGRAPHS]))
+    # Stems are read only for the lines a test needs them for: most documents have none.
+    story: set[str] | None = None  # the first paragraphs' stems
+    earlier = _EarlierStems(stems)
     out = final
-    seen: set[frozenset[str]] = set()
     for i in range(first):
         if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
             break  # a bare marker: what follows it is its list
-        repeat = stems[i] in seen
-        seen.add(stems[i])
-        if words[i] <= MARKER_MAX_WORDS or not stems[i] or len(stems[i] & story) < HEADLINE_SHARE * len(stems[i]):
+        if labels[i] not in ("related", "chrome") or words[i] <= MARKER_MAX_WORDS or not stems[i]:
+            continue
+        if story is None:
+            story = set().union(*(stems[j] for j in paragraphs[:HEADLINE_PARAGRAPHS]))
+        if len(stems[i] & story) < HEADLINE_SHARE * len(stems[i]):
             continue
         if labels[i] == "related":
             out = _related_to_body(out, final, i)
-        elif labels[i] == "chrome" and _reads_as_title(i, own, shapes, cells, repeat):
+        elif _reads_as_title(i, own, shapes, cells, earlier.repeats(i)):
             out = _junk_to_body(out, final, i)
     return out
+
+
+class _EarlierStems:
+    """Whether a line's topical stems are those of an earlier line of the document (a copy), the
+    earlier lines' stems read only as far as a question needs them."""
+
+    def __init__(self, stems: Sequence[frozenset[str]]) -> None:
+        self.stems = stems
+        self.seen: set[frozenset[str]] = set()
+        self.upto = 0
+
+    def repeats(self, i: int) -> bool:
+        """Whether line i's stems equal those of a line before it."""
+        while self.upto < i:
+            self.seen.add(self.stems[self.upto])
+            self.upto += 1
+        return self.stems[i] in self.seen
 
 
 def _junk_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
@@ -680,21 +700,23 @@ def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
     looks_body = (own[:, _BODY] >= CONTINUE_OWN_BODY) & (own[:, _RELATED] < RELATED_SELF) & (shapes[:, 2] == 0)
     article: set[str] = set()
-    seen: set[frozenset[str]] = set()
+    unread: list[int] = []  # kept lines whose stems `article` does not hold yet: read when a test needs them
+    earlier = _EarlierStems(stems)
     paragraphs = 0
     out = final
     for i in range(n):
         if marker[i]:
             break  # rule 1's end block or rule 2's box: their rules decide what follows
-        repeat = stems[i] in seen
-        seen.add(stems[i])
         if labels[i] == "body":
-            article.update(stems[i])
+            unread.append(i)
             paragraphs += bool(paragraph[i])
             continue
-        if not (paragraphs and junk[i] and looks_body[i] and not repeat and stems[i]
-                and i + 1 < n and labels[i + 1] == "body"):
+        if not (paragraphs and junk[i] and looks_body[i] and i + 1 < n and labels[i + 1] == "body"
+                and stems[i] and not earlier.repeats(i)):
             continue
+        for j in unread:
+            article.update(stems[j])
+        unread.clear()
         if len(stems[i] & article) >= CONTINUE_SHARE * len(stems[i]):
             out = _junk_to_body(out, final, i)
             article.update(stems[i])
