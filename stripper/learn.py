@@ -33,23 +33,14 @@ CONTEXT_LEARNING_RATE = 0.1
 HAND_WEIGHT = 3.0
 
 
-#: A related line at least this long, with no cue phrase, reads as a paragraph: its junk function
-#: (a second article's text) is only visible in context. A 10-word line is still a headline (of
-#: another story, in a list or a box), and is taught as one: on the inner dev splits 11 removed
-#: more junk than 10 (composed F1 +0.004 to +0.035) with the title rules of decode keeping the
-#: article's own 10-12-word titles and subheadings.
-SURFACE_BODY_WORDS = 11
-#: The same for a chrome line (a repeated headline, a summary bullet). It stays at 10: taught as
-#: chrome, 10-word timestamps ("الجمعة 14 ديسمبر 2023 19:15 صـ 3621 شوال 41 هـ") made agency
-#: datelines of the same shape ("الرياض 26 شوال 1436 هـ الموافق 11 اغسطس 2015 م واس") chrome on
-#: an inner dev split (composed body recall -0.005).
-SURFACE_BODY_WORDS_CHROME = 10
+#: A junk line at least this long, with no cue phrase, reads as a paragraph: its junk function
+#: (a second article's text, a repeated headline, a summary bullet) is only visible in context.
+SURFACE_BODY_WORDS = 10
 
 
 def surface_label(text: str, label: str) -> str:
     """What a line looks like on its own: the target of the line model (the context model learns function)."""
-    limit = SURFACE_BODY_WORDS if label == "related" else SURFACE_BODY_WORDS_CHROME if label == "chrome" else None
-    if limit is not None and len(text.split()) >= limit:
+    if label in ("related", "chrome") and len(text.split()) >= SURFACE_BODY_WORDS:
         tokens = line_tokens(text)
         if not any(t.startswith(("phrase=", "scue=")) for t in tokens):
             return "body"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stripper.learn import SURFACE_BODY_WORDS, SURFACE_BODY_WORDS_CHROME, surface_label
+from stripper.learn import SURFACE_BODY_WORDS, surface_label
 
 #: Words of a headline-like line with no cue word or phrase.
 _WORDS = "وزير الاقتصاد يبحث مع وفد البنك الدولي خطط دعم المشاريع الصغيرة في المحافظات الجنوبية والشرقية".split()
@@ -14,26 +14,19 @@ def _line(words: int) -> str:
     return " ".join((_WORDS * 2)[:words])
 
 
-def test_the_constants_are_pinned() -> None:
-    # 11 for related (a 10-word line is another story's headline), 10 for chrome (10-word stamps
-    # taught as chrome made agency datelines chrome): measured on the inner dev splits.
-    assert SURFACE_BODY_WORDS == 11
-    assert SURFACE_BODY_WORDS_CHROME == 10
+def test_the_constant_is_pinned() -> None:
+    assert SURFACE_BODY_WORDS == 10
 
 
 @pytest.mark.parametrize(
     ("words", "label", "target"),
     [
-        # A related or chrome line shorter than its limit is taught as what it is.
+        # A related or chrome line shorter than SURFACE_BODY_WORDS is taught as what it is.
         (SURFACE_BODY_WORDS - 1, "related", "related"),
-        (SURFACE_BODY_WORDS_CHROME - 1, "chrome", "chrome"),
-        # A 10-word related line is a headline; a 10-word chrome line without a cue reads as body.
-        (10, "related", "related"),
-        (10, "chrome", "body"),
-        # From the limit on, with no cue, it reads as a paragraph: its junk function
+        (SURFACE_BODY_WORDS - 1, "chrome", "chrome"),
+        # From SURFACE_BODY_WORDS words on, with no cue, it reads as a paragraph: its junk function
         # (a second article's text, a summary bullet) shows only in context.
         (SURFACE_BODY_WORDS, "related", "body"),
-        (SURFACE_BODY_WORDS_CHROME, "chrome", "body"),
         (SURFACE_BODY_WORDS + 5, "chrome", "body"),
         # Other labels keep their own target, whatever the length.
         (SURFACE_BODY_WORDS + 5, "source", "source"),
