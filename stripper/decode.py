@@ -619,12 +619,15 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
         return final
     words = np.expm1(shapes[:, 1])
     index = _label_index(final, threshold)
-    if not (((index == _RELATED) | (index == _CHROME)) & (words > MARKER_MAX_WORDS)).any():
-        return final  # no headline that context made related or chrome
+    # A line the walk below may change: related, or chrome with a title's own look (the walk
+    # checks the rest), longer than a marker, above the first kept paragraph.
+    heads = (words > MARKER_MAX_WORDS) & ((index == _RELATED) | (
+        (index == _CHROME) & (own[:, _BODY] >= CONTINUE_OWN_BODY) & (shapes[:, 2] == 0)))
+    kept_paragraphs = np.flatnonzero((index == _BODY) & (words >= CONTINUE_MIN_WORDS))
+    if not len(kept_paragraphs) or not heads[: kept_paragraphs[0]].any():
+        return final  # no headline that context made related or chrome above the article
     labels, _ = decide(final, threshold, frozenset())
-    paragraphs = [i for i in range(n) if labels[i] == "body" and words[i] >= CONTINUE_MIN_WORDS]
-    if not paragraphs:
-        return final
+    paragraphs = kept_paragraphs.tolist()
     first = paragraphs[0]
     # Stems are read only for the lines a test needs them for: most documents have none.
     story: set[str] | None = None  # the first paragraphs' stems
@@ -633,7 +636,7 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     for i in range(first):
         if own[i, _RELATED] >= RELATED_SELF and words[i] <= MARKER_MAX_WORDS:
             break  # a bare marker: what follows it is its list
-        if labels[i] not in ("related", "chrome") or words[i] <= MARKER_MAX_WORDS or not stems[i]:
+        if not heads[i] or not stems[i]:
             continue
         if story is None:
             story = set().union(*(stems[j] for j in paragraphs[:HEADLINE_PARAGRAPHS]))
@@ -690,15 +693,18 @@ def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     if n < 3:
         return final
     index = _label_index(final, threshold)
-    junk = (index == _RELATED) | (index == _CHROME)
-    if not junk[1:-1].any():
+    looks_body = (own[:, _BODY] >= CONTINUE_OWN_BODY) & (own[:, _RELATED] < RELATED_SELF) & (shapes[:, 2] == 0)
+    # A line the walk below may change: related or chrome, body by its looks, above a kept line,
+    # after the first (the walk checks the rest).
+    candidate = np.zeros(n, dtype=bool)
+    candidate[1:-1] = ((index[1:-1] == _RELATED) | (index[1:-1] == _CHROME)) & looks_body[1:-1] & (index[2:] == _BODY)
+    if not candidate.any():
         return final
     words = np.expm1(shapes[:, 1])
     labels, _ = decide(final, threshold, frozenset())
     marker = (own[:, _RELATED] >= RELATED_SELF) & (words <= MARKER_MAX_WORDS)
     ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
     paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
-    looks_body = (own[:, _BODY] >= CONTINUE_OWN_BODY) & (own[:, _RELATED] < RELATED_SELF) & (shapes[:, 2] == 0)
     article: set[str] = set()
     unread: list[int] = []  # kept lines whose stems `article` does not hold yet: read when a test needs them
     earlier = _EarlierStems(stems)
@@ -711,8 +717,7 @@ def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
             unread.append(i)
             paragraphs += bool(paragraph[i])
             continue
-        if not (paragraphs and junk[i] and looks_body[i] and i + 1 < n and labels[i + 1] == "body"
-                and stems[i] and not earlier.repeats(i)):
+        if not (paragraphs and candidate[i] and stems[i] and not earlier.repeats(i)):
             continue
         for j in unread:
             article.update(stems[j])
