@@ -322,7 +322,8 @@ END_BLOCK_CHROME_SHARE = 0.5
 
 
 def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
-                    stems: Sequence[frozenset[str]] = (), sentences: Sequence[bool] = ()) -> np.ndarray:
+                    stems: Sequence[frozenset[str]] = (), sentences: Sequence[bool] = (),
+                    index: np.ndarray | None = None) -> np.ndarray:
     """LABELS.md rule 1: once a bare read-also marker opens a block at the end, all of it is related.
 
     A block opens at a bare related marker (a short line) when an end-of-article line (source,
@@ -338,7 +339,7 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
     if n < 2:
         return proba
     words = np.expm1(shapes[:, 1])
-    index = _label_index(proba, threshold)[:-1]
+    index = (_label_index(proba, threshold) if index is None else index)[:-1]
     short = words[:-1] <= MARKER_MAX_WORDS
     if not ((index == _RELATED) & short).any():
         ended = np.maximum.accumulate((index == _SOURCE) | (index == _TAGS))
@@ -450,7 +451,8 @@ def close_summary_widget(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
 
 
 def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
-                         stems: Sequence[frozenset[str]], threshold: float) -> np.ndarray:
+                         stems: Sequence[frozenset[str]], threshold: float,
+                         index: np.ndarray | None = None) -> np.ndarray:
     """Rules 1, 2 and 5: the first article stays, and so does a paragraph that goes on with it (one document).
 
     Context removes a run of paragraphs as a second article when something before them looked like
@@ -469,7 +471,8 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     if n < 2:
         return final
     words = np.expm1(shapes[:, 1])
-    candidates = (_label_index(final, threshold) == _RELATED) & (words >= CONTINUE_MIN_WORDS) \
+    index = _label_index(final, threshold) if index is None else index
+    candidates = (index == _RELATED) & (words >= CONTINUE_MIN_WORDS) \
         & (own[:, _BODY] >= CONTINUE_OWN_BODY)
     if not candidates.any():
         return final  # no paragraph that context made related
@@ -603,7 +606,8 @@ def _reads_as_title(i: int, own: np.ndarray, shapes: np.ndarray, cells: Sequence
 
 
 def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
-                      stems: Sequence[frozenset[str]], threshold: float, cells: Sequence[int] = ()) -> np.ndarray:
+                      stems: Sequence[frozenset[str]], threshold: float, cells: Sequence[int] = (),
+                      index: np.ndarray | None = None) -> np.ndarray:
     """Rule 1: a headline above the article's first paragraph, on the article's own topic, is its title (one document).
 
     Context takes a short headline-like line for a related headline when chrome surrounds it, or
@@ -618,7 +622,7 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     if n < 2:
         return final
     words = np.expm1(shapes[:, 1])
-    index = _label_index(final, threshold)
+    index = _label_index(final, threshold) if index is None else index
     # A line the walk below may change: related, or chrome with a title's own look (the walk
     # checks the rest), longer than a marker, above the first kept paragraph.
     heads = (words > MARKER_MAX_WORDS) & ((index == _RELATED) | (
@@ -677,7 +681,7 @@ def _junk_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
 
 def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
                         stems: Sequence[frozenset[str]], threshold: float,
-                        sentences: Sequence[bool] = ()) -> np.ndarray:
+                        sentences: Sequence[bool] = (), index: np.ndarray | None = None) -> np.ndarray:
     """Rule 1: a short line inside the article, on its topic, above a kept line, is a subheading (one document).
 
     Context reads a short line between an article's paragraphs as a related headline or as
@@ -692,7 +696,7 @@ def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     n = len(final)
     if n < 3:
         return final
-    index = _label_index(final, threshold)
+    index = _label_index(final, threshold) if index is None else index
     looks_body = (own[:, _BODY] >= CONTINUE_OWN_BODY) & (own[:, _RELATED] < RELATED_SELF) & (shapes[:, 2] == 0)
     # A line the walk below may change: related or chrome, body by its looks, above a kept line,
     # after the first (the walk checks the rest).
@@ -817,7 +821,7 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
 
 
 def keep_paragraph_run(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, threshold: float,
-                       sentences: Sequence[bool] = ()) -> np.ndarray:
+                       sentences: Sequence[bool] = (), index: np.ndarray | None = None) -> np.ndarray:
     """Rule 1: a second article starts after something that opens it, never straight out of the first.
 
     Context drifts into related over an article's late paragraphs when the article is short or a
@@ -833,7 +837,7 @@ def keep_paragraph_run(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, t
     ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
     paragraph = ((words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))) \
         & (own[:, _BODY] >= CONTINUE_OWN_BODY)
-    labels = _label_index(final, threshold)
+    labels = _label_index(final, threshold) if index is None else index
     candidates = (labels == _RELATED) & paragraph
     candidates[0] = False
     if not candidates.any():
@@ -864,7 +868,7 @@ LIST_RELATED_SHARE = 0.5
 
 def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, sentences: Sequence[bool] = (),
                        min_items: int = LIST_MIN_ITEMS, share: float = LIST_RELATED_SHARE,
-                       own: np.ndarray | None = None) -> np.ndarray:
+                       own: np.ndarray | None = None, index: np.ndarray | None = None) -> np.ndarray:
     """Rule 1 in its list form: a bulleted list most of whose items are related is a related list.
 
     Related widgets print headlines as one bulleted list; the context reads most of them as
@@ -879,7 +883,7 @@ def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, 
     bullet = shapes[:, 2] > 0
     if bullet.sum() < min_items:
         return final
-    labels = _label_index(final, threshold)
+    labels = _label_index(final, threshold) if index is None else index
     n = len(final)
     # A finished sentence in a list is an answer or a measure; headlines and teasers stop short.
     flippable = labels == _BODY
@@ -1014,28 +1018,38 @@ def screen_documents(own: np.ndarray, shapes: np.ndarray, sentences: Sequence[bo
 
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, facts: Sequence[LineFacts],
                     threshold: float, stem_memo: dict[frozenset[str], frozenset[str]] | None = None,
-                    screens: Screens = _ALL_RULES) -> np.ndarray:
+                    screens: Screens = _ALL_RULES, index: np.ndarray | None = None) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities after
     gate_surface (which the caller applies to the whole batch at once); `stem_memo` is a
-    vocabulary -> topical stems dict the caller may share between documents and passes, and
-    `screens` (screen_documents) says which rules can be skipped."""
+    vocabulary -> topical stems dict the caller may share between documents and passes,
+    `screens` (screen_documents) says which rules can be skipped, and `index` is `final`'s label
+    index when the caller has it (computed here otherwise)."""
     vocab = [fact.vocab for fact in facts]
     stems = _Stems(vocab, stem_memo)
     sentences = [fact.sentence for fact in facts]
-    out = close_end_block(final, shapes, threshold, stems, sentences)
+    # The rules' label index of the probabilities they are given, computed once per array: most
+    # rules hand their input on unchanged, and the next one would compute the same index again.
+    known: list[np.ndarray] = [final, _label_index(final, threshold) if index is None else index]
+
+    def index_of(probabilities: np.ndarray) -> np.ndarray:
+        if probabilities is not known[0]:
+            known[:] = [probabilities, _label_index(probabilities, threshold)]
+        return known[1]
+
+    out = close_end_block(final, shapes, threshold, stems, sentences, index=known[1])
     if screens.continuing:
-        out = keep_continuing_body(out, own, shapes, stems, threshold)
+        out = keep_continuing_body(out, own, shapes, stems, threshold, index=index_of(out))
     if screens.reopen:
         out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
     if screens.paragraph_run:
-        out = keep_paragraph_run(out, own, shapes, threshold, sentences)
+        out = keep_paragraph_run(out, own, shapes, threshold, sentences, index=index_of(out))
     if screens.related_list:
-        out = close_related_list(out, shapes, threshold, sentences, own=own)
+        out = close_related_list(out, shapes, threshold, sentences, own=own, index=index_of(out))
     if screens.summary:
         out = close_summary_widget(out, own, shapes, vocab, threshold)
     if screens.trust:
         out = trust_sure_lines(out, own, shapes)
-    out = keep_own_headline(out, own, shapes, stems, threshold, [fact.cells for fact in facts])
-    out = keep_own_subheading(out, own, shapes, stems, threshold, sentences)
+    out = keep_own_headline(out, own, shapes, stems, threshold, [fact.cells for fact in facts], index=index_of(out))
+    out = keep_own_subheading(out, own, shapes, stems, threshold, sentences, index=index_of(out))
     out = keep_table_rows(out, [fact.cells for fact in facts], threshold)
     return judge_tiny_document(out, own)

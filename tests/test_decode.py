@@ -772,3 +772,35 @@ def test_screens_need_list_min_items_bullets_for_a_related_list() -> None:
     (enough,) = screen_documents(own, shapes, [False] * LIST_MIN_ITEMS, [LIST_MIN_ITEMS])
     (fewer,) = screen_documents(own[1:], shapes[1:], [False] * (LIST_MIN_ITEMS - 1), [LIST_MIN_ITEMS - 1])
     assert enough.related_list and not fewer.related_list
+
+
+def test_a_rule_given_its_inputs_label_index_decides_as_without_it() -> None:
+    # decode_document hands each rule the label index of what it is given, computed once per array.
+    from stripper.decode import _label_index
+
+    rng = np.random.default_rng(12)
+    own, shapes, sentences, lengths = _screened_documents(rng, 600)
+    start = 0
+    for n in lengths:
+        o, sh, se = own[start : start + n], shapes[start : start + n], sentences[start : start + n]
+        start += n
+        final = _screened_final(rng, o)
+        stems = [frozenset({f"w{i % 4}"}) for i in range(n)]
+        index = _label_index(final, DEFAULT_THRESHOLD)
+        pairs = [
+            (close_end_block(final, sh, DEFAULT_THRESHOLD, stems, se),
+             close_end_block(final, sh, DEFAULT_THRESHOLD, stems, se, index=index)),
+            (keep_continuing_body(final, o, sh, stems, DEFAULT_THRESHOLD),
+             keep_continuing_body(final, o, sh, stems, DEFAULT_THRESHOLD, index=index)),
+            (keep_paragraph_run(final, o, sh, DEFAULT_THRESHOLD, se),
+             keep_paragraph_run(final, o, sh, DEFAULT_THRESHOLD, se, index=index)),
+            (close_related_list(final, sh, DEFAULT_THRESHOLD, se, own=o),
+             close_related_list(final, sh, DEFAULT_THRESHOLD, se, own=o, index=index)),
+            (keep_own_headline(final, o, sh, stems, DEFAULT_THRESHOLD),
+             keep_own_headline(final, o, sh, stems, DEFAULT_THRESHOLD, index=index)),
+            (keep_own_subheading(final, o, sh, stems, DEFAULT_THRESHOLD, se),
+             keep_own_subheading(final, o, sh, stems, DEFAULT_THRESHOLD, se, index=index)),
+        ]
+        for alone, given in pairs:
+            assert np.array_equal(alone, given)
+        assert np.array_equal(index, _label_index(final, DEFAULT_THRESHOLD))  # no rule wrote into it
