@@ -481,8 +481,7 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     labels, _ = decide(final[:end], threshold, frozenset())
     markers = ((own[:end, _RELATED] >= RELATED_SELF) & (words[:end] <= MARKER_MAX_WORDS)).tolist()
     is_paragraph = ((words[:end] >= CONTINUE_MIN_WORDS) & (own[:end, _BODY] >= CONTINUE_OWN_BODY)).tolist()
-    article: set[str] = set()
-    unread: list[int] = []  # kept lines whose stems `article` does not hold yet: read when a test needs them
+    article = _KeptStems(stems)
     paragraphs = 0
     marker_seen = False
     out = final
@@ -496,16 +495,13 @@ def keep_continuing_body(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
             own_stems = stems[i] if paragraph else frozenset()
             if not own_stems:
                 continue
-            if paragraphs:  # and so no marker yet (the loop stops at one after a paragraph)
-                for j in unread:
-                    article.update(stems[j])
-                unread.clear()
-                if len(own_stems & article) < CONTINUE_SHARE * len(own_stems):
-                    continue
+            # After a paragraph (and so before any marker: the loop stops at one), the share test.
+            if paragraphs and len(own_stems & article.words()) < CONTINUE_SHARE * len(own_stems):
+                continue
             out = _related_to_body(out, final, i)
             label = "body"
         if label == "body":
-            unread.append(i)
+            article.add(i)
             paragraphs += paragraph
     return out
 
@@ -653,6 +649,27 @@ def keep_own_headline(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     return out
 
 
+class _KeptStems:
+    """The topical words of the lines kept so far, their stems read only when a test asks for
+    them (most documents never do)."""
+
+    def __init__(self, stems: Sequence[frozenset[str]]) -> None:
+        self.stems = stems
+        self.union: set[str] = set()
+        self.unread: list[int] = []
+
+    def add(self, i: int) -> None:
+        """Count line i among the kept lines."""
+        self.unread.append(i)
+
+    def words(self) -> set[str]:
+        """The union of the kept lines' stems."""
+        for j in self.unread:
+            self.union.update(self.stems[j])
+        self.unread.clear()
+        return self.union
+
+
 class _EarlierStems:
     """Whether a line's topical stems are those of an earlier line of the document (a copy), the
     earlier lines' stems read only as far as a question needs them."""
@@ -709,8 +726,7 @@ def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     marker = (own[:, _RELATED] >= RELATED_SELF) & (words <= MARKER_MAX_WORDS)
     ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
     paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
-    article: set[str] = set()
-    unread: list[int] = []  # kept lines whose stems `article` does not hold yet: read when a test needs them
+    article = _KeptStems(stems)
     earlier = _EarlierStems(stems)
     paragraphs = 0
     out = final
@@ -718,17 +734,14 @@ def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
         if marker[i]:
             break  # rule 1's end block or rule 2's box: their rules decide what follows
         if labels[i] == "body":
-            unread.append(i)
+            article.add(i)
             paragraphs += bool(paragraph[i])
             continue
         if not (paragraphs and candidate[i] and stems[i] and not earlier.repeats(i)):
             continue
-        for j in unread:
-            article.update(stems[j])
-        unread.clear()
-        if len(stems[i] & article) >= CONTINUE_SHARE * len(stems[i]):
+        if len(stems[i] & article.words()) >= CONTINUE_SHARE * len(stems[i]):
             out = _junk_to_body(out, final, i)
-            article.update(stems[i])
+            article.add(i)
     return out
 
 

@@ -233,9 +233,7 @@ def predict_proba(model: object, forest: Forest | None, X: np.ndarray) -> np.nda
     scikit-learn's own predict_proba for a model it cannot flatten."""
     if forest is not None:
         X = np.asarray(X, dtype=float)
-        if not len(X):
-            return forest.predict_proba(X)
-        if len(X) < BINNED_MIN_ROWS:
+        if len(X) < BINNED_MIN_ROWS:  # the empty batch too
             return forest.predict_proba(X)
         if np.isnan(X).any():
             # NaN needs the learned missing-value side; the float path knows it.
