@@ -1031,18 +1031,18 @@ def screen_documents(own: np.ndarray, shapes: np.ndarray, sentences: Sequence[bo
 
 def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, facts: Sequence[LineFacts],
                     threshold: float, stem_memo: dict[frozenset[str], frozenset[str]] | None = None,
-                    screens: Screens = _ALL_RULES, index: np.ndarray | None = None) -> np.ndarray:
+                    screens: Screens = _ALL_RULES) -> np.ndarray:
     """One document's decode rules, in order, on the context model's probabilities after
     gate_surface (which the caller applies to the whole batch at once); `stem_memo` is a
-    vocabulary -> topical stems dict the caller may share between documents and passes,
-    `screens` (screen_documents) says which rules can be skipped, and `index` is `final`'s label
-    index when the caller has it (computed here otherwise)."""
+    vocabulary -> topical stems dict the caller may share between documents and passes, and
+    `screens` (screen_documents) says which rules can be skipped."""
     vocab = [fact.vocab for fact in facts]
     stems = _Stems(vocab, stem_memo)
     sentences = [fact.sentence for fact in facts]
+    cells = [fact.cells for fact in facts]
     # The rules' label index of the probabilities they are given, computed once per array: most
     # rules hand their input on unchanged, and the next one would compute the same index again.
-    known: list[np.ndarray] = [final, _label_index(final, threshold) if index is None else index]
+    known: list[np.ndarray] = [final, _label_index(final, threshold)]
 
     def index_of(probabilities: np.ndarray) -> np.ndarray:
         if probabilities is not known[0]:
@@ -1062,7 +1062,7 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
         out = close_summary_widget(out, own, shapes, vocab, threshold)
     if screens.trust:
         out = trust_sure_lines(out, own, shapes)
-    out = keep_own_headline(out, own, shapes, stems, threshold, [fact.cells for fact in facts], index=index_of(out))
+    out = keep_own_headline(out, own, shapes, stems, threshold, cells, index=index_of(out))
     out = keep_own_subheading(out, own, shapes, stems, threshold, sentences, index=index_of(out))
-    out = keep_table_rows(out, [fact.cells for fact in facts], threshold)
+    out = keep_table_rows(out, cells, threshold)
     return judge_tiny_document(out, own)
