@@ -298,6 +298,13 @@ def _label_index(proba: np.ndarray, threshold: float) -> np.ndarray:
     return np.where(junk.sum(axis=1) >= threshold, junk.argmax(axis=1) + 1, _BODY)
 
 
+def _paragraph_shaped(words: np.ndarray, sentences: Sequence[bool]) -> np.ndarray:
+    """Lines shaped like a paragraph: BOX_PARAGRAPH_WORDS words, or CONTINUE_MIN_WORDS that end a
+    sentence (a headline seldom does); `sentences` may be empty (no line ends one)."""
+    ends = np.asarray(sentences, dtype=bool) if len(sentences) == len(words) else np.zeros(len(words), dtype=bool)
+    return (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
+
+
 def _headline_story(labels: Sequence[str], marker: int, paragraph: np.ndarray,
                     stems: Sequence[frozenset[str]]) -> bool:
     """Whether a bare marker is followed by one to BOX_MAX_HEADLINES related headlines and then a
@@ -346,8 +353,7 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
         if not ((index == _CHROME) & short & ended).any():
             return proba  # no bare marker, and no widget header after an end line, to open a block
     labels, _ = decide(proba, threshold, frozenset())
-    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
-    paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
+    paragraph = _paragraph_shaped(words, sentences)
     body_before = 0
     end_signal = seen_paragraph = False
     for m in range(n - 1):
@@ -724,8 +730,7 @@ def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
     words = np.expm1(shapes[:, 1])
     labels, _ = decide(final, threshold, frozenset())
     marker = (own[:, _RELATED] >= RELATED_SELF) & (words <= MARKER_MAX_WORDS)
-    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
-    paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
+    paragraph = _paragraph_shaped(words, sentences)
     article = _KeptStems(stems)
     earlier = _EarlierStems(stems)
     paragraphs = 0
@@ -800,8 +805,7 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     labels, _ = decide(final, threshold, frozenset())
     end = np.array([label in ("source", "tags") for label in labels])
     # A paragraph is long, or ends a sentence where a headline seldom does.
-    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
-    paragraph = (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
+    paragraph = _paragraph_shaped(words, sentences)
     # An end line counts once a paragraph of the article came: a credit under the title ends nothing.
     body_paragraph = np.flatnonzero(paragraph & (np.asarray(labels) == "body"))
     end[: body_paragraph[0] if len(body_paragraph) else n] = False
@@ -847,9 +851,7 @@ def keep_paragraph_run(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, t
     if n < 2:
         return final
     words = np.expm1(shapes[:, 1])
-    ends = np.asarray(sentences, dtype=bool) if len(sentences) == n else np.zeros(n, dtype=bool)
-    paragraph = ((words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))) \
-        & (own[:, _BODY] >= CONTINUE_OWN_BODY)
+    paragraph = _paragraph_shaped(words, sentences) & (own[:, _BODY] >= CONTINUE_OWN_BODY)
     labels = _label_index(final, threshold) if index is None else index
     candidates = (labels == _RELATED) & paragraph
     candidates[0] = False
@@ -1008,9 +1010,8 @@ def screen_documents(own: np.ndarray, shapes: np.ndarray, sentences: Sequence[bo
     """The Screens of documents laid end to end (`lengths` non-blank lines each), for decode_document."""
     words = np.expm1(shapes[:, 1])
     short = words <= MARKER_MAX_WORDS
-    ends = np.asarray(sentences, dtype=bool)
     body_look = own[:, _BODY] >= CONTINUE_OWN_BODY
-    paragraph = ((words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))) & body_look
+    paragraph = _paragraph_shaped(words, sentences) & body_look
     bounds = np.cumsum([0, *lengths])
     firsts = bounds[:-1][np.asarray(lengths, dtype=np.intp) > 0]
     paragraph[firsts] = False  # keep_paragraph_run never reopens a document's first line
