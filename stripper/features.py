@@ -21,7 +21,7 @@ from scipy import sparse
 from . import hashing
 from .hashing import N_HASHED_FEATURES, hash_tokens
 from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
-from .normalize import BULLET, NATIVE_UTF32, normalize, normalize_many
+from .normalize import BULLET, NATIVE_UTF32, code_points, normalize, normalize_many
 
 __all__ = ["FEATURE_VERSION", "N_HASHED_FEATURES", "LineFacts", "featurize", "line_facts", "line_matrix",
            "line_tokens", "topic_stems"]
@@ -323,7 +323,7 @@ def _vocabularies(norms: Sequence[str]) -> list[frozenset[str]]:
     if not norms:
         return []
     joined = "\n".join(norms)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    codes = code_points(joined)
     tables = _tables()
     letter = tables.lookup(tables.letter, codes, _is_letter)
     padded = np.concatenate(([False], letter, [False]))

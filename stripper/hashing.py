@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 
+from .normalize import code_points
+
 #: Hashed feature space; 2**18 keeps collisions rare while the model stays small.
 N_HASHED_FEATURES = 2**18
 #: The polynomial's base: odd, so it has an inverse mod 2**64 (a segment's hash is read off
@@ -105,7 +107,7 @@ class CodePoints:
 
     def __init__(self, text: str) -> None:
         """Encode `text` (lone surrogates pass through) and build the prefix hashes."""
-        self.codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+        self.codes = code_points(text).astype(np.int64)
         n = len(self.codes)
         self.powers, self.inverse = powers_and_inverses(n)
         prefix = np.zeros(n + 1, dtype=np.uint64)

@@ -96,12 +96,17 @@ _CODES = _code_table()
 _CODES.flags.writeable = False
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code points of `text` as a read-only uint32 array (lone surrogates pass through)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
 def normalize_many(texts: Sequence[str]) -> list[str]:
     """[normalize(t) for t in texts], folded in one pass of numpy over all of them."""
     if not texts:
         return []
     joined = "\n".join(texts)
-    folded = _CODES[np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")]
+    folded = _CODES[code_points(joined)]
     # The joins are set back after folding, which made every newline a space.
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     join_at = (sizes + 1).cumsum()[:-1] - 1
