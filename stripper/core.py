@@ -61,11 +61,26 @@ class Verdict(NamedTuple):
 class _State:
     """One document's progress through the strip passes."""
 
-    def __init__(self, original: list[str], text: str, origin: list[int]) -> None:
-        self.original = original
+    def __init__(self, text: str) -> None:
+        doc = split_document(text)
+        self.original = doc.lines
         self.text = text
-        self.origin = origin  # input index of each non-blank line of `text`
+        self.origin = doc.text_indices()  # input index of each non-blank line of `text`
         self.removed: list[Line] = []
+        self._doc: Document | None = doc
+
+    @property
+    def doc(self) -> Document:
+        """`text` cut into lines (cut once per text)."""
+        if self._doc is None:
+            self._doc = split_document(self.text)
+        return self._doc
+
+    def shrink(self, doc: Document, mask: list[bool], position: dict[int, int]) -> None:
+        """Keep only the lines of `doc` (this state's text) that `mask` marks."""
+        self.text = join_kept(doc, mask)
+        self.origin = [self.origin[position[j]] for j in position if mask[j]]
+        self._doc = None
 
 
 def _rows(doc: Document, select: Selector | None) -> list[int]:
@@ -323,21 +338,18 @@ class Stripper:
     def _judge_batch(self, texts: list[str], selectors: Sequence[Selector | None] | None,
                      keep: frozenset[str], threshold: float) -> list[Verdict]:
         picks = list(selectors) if selectors is not None else [None] * len(texts)
-        states = []
-        for text in texts:
-            doc = split_document(text)
-            states.append(_State(doc.lines, text, doc.text_indices()))
+        states = [_State(text) for text in texts]
         pending = [k for k, state in enumerate(states) if state.text.strip()]
-        cache: dict[str, tuple[np.ndarray, LineFacts]] = {}
-        stem_memo: dict[frozenset[str], frozenset[str]] = {}  # lives as long as `cache`, which holds the keys
+        table = _LineTable()
+        stem_memo: dict[frozenset[str], frozenset[str]] = {}  # lives as long as `table`, which holds the keys
         # Each pass removes at least one line of every document still pending, so this ends.
         passes = 0
         while pending:
             passes += 1
-            docs = [split_document(states[k].text) for k in pending]
+            docs = [states[k].doc for k in pending]
             rows = [_rows(doc, picks[k]) for k, doc in zip(pending, docs)]
             line_lists = [[doc.lines[j] for j in r] for doc, r in zip(docs, rows)]
-            own, facts, shapes = self._cached_lines(line_lists, cache)
+            own, facts, shapes = self._cached_lines(line_lists, table)
             probas = self.document_probabilities(line_lists, own=own, facts=facts, shapes=shapes,
                                                  stem_memo=stem_memo)
             # One decision for the whole batch (decide works row by row), then each document's slice.
@@ -357,44 +369,69 @@ class Stripper:
                         state.removed.append(Line(orig + 1, state.original[orig], label, round(float(score), 4)))
                 _keep_inner_bom_covered(doc, mask, state, position)
                 if not all(mask):
-                    state.text = join_kept(doc, mask)
-                    state.origin = [state.origin[position[j]] for j in position if mask[j]]
+                    state.shrink(doc, mask, position)
                     still.append(k)
             # A document that lost lines is judged again in its new context until nothing moves.
             pending = [k for k in still if passes < MAX_PASSES or len(states[k].origin) <= FIXPOINT_MAX_LINES]
         out = []
         for k, state in enumerate(states):
-            left = _rows(split_document(state.text), picks[k])
             removed = sorted(state.removed, key=lambda line: line.number)
-            out.append(Verdict(state.text, removed, bool(removed) and not left))
+            out.append(Verdict(state.text, removed, bool(removed) and not _rows(state.doc, picks[k])))
         return out
 
-    def _cached_lines(self, line_lists: list[list[str]], cache: dict[str, tuple[np.ndarray, LineFacts]]
+    def _cached_lines(self, line_lists: list[list[str]], table: _LineTable
                       ) -> tuple[np.ndarray, list[LineFacts], np.ndarray]:
         """Own probabilities, facts and shape rows of every line, each distinct line computed once
         per batch (and short ones once per process: junk lines repeat across a site's pages)."""
         flat = [line for lines in line_lists for line in lines]
         shared = self._short_lines
-        missing = list(dict.fromkeys(line for line in flat if line not in cache and line not in shared))
+        at = table.at
+        missing = list(dict.fromkeys(line for line in flat if line not in at))
+        new_rows: list[np.ndarray] = []
+        found = [line for line in missing if line in shared]
+        if found:
+            entries = [shared[line] for line in found]
+            new_rows.append(np.array([e[0] for e in entries]))
+            table.add(found, [e[1] for e in entries])
+        missing = [line for line in missing if line not in shared]
         # In slices: a line's row of the hashed matrix takes ~0.7 KB, and is spent once scored.
         for start in range(0, len(missing), FEATURE_SLICE):
             lines = missing[start : start + FEATURE_SLICE]
             facts, X = featurize(lines)
-            # Each entry's array holds the line's own probabilities and then its shape row, so
-            # that one array call per pass builds both.
+            # Each row holds the line's own probabilities and then its shape row, so that one
+            # gather per pass builds both.
             rows = np.hstack((self._line_proba(X), np.array([fact.shape for fact in facts]).reshape(-1, 4)))
+            new_rows.append(rows)
+            table.add(lines, facts)
             for line, fact, row in zip(lines, facts, rows):
-                entry = (row.copy(), fact)  # a copy: a view would keep its whole slice alive
-                cache[line] = entry
                 if len(line) <= SHORT_LINE_CHARS and len(shared) < SHORT_LINE_CACHE:
-                    shared[line] = entry  # bounded: once full, the process cache stops growing
-        entries = [cache.get(line) or shared[line] for line in flat]
-        for line, entry in zip(flat, entries):
-            cache[line] = entry
+                    # A copy: a view would keep its whole slice alive. Bounded: once full, the
+                    # process cache stops growing.
+                    shared[line] = (row.copy(), fact)
+        if new_rows:
+            table.rows = np.concatenate([table.rows, *new_rows])
         if not flat:
             return np.zeros((0, len(LABELS))), [], np.zeros((0, 4))
-        stacked = np.array([e[0] for e in entries])
-        return stacked[:, : len(LABELS)], [e[1] for e in entries], stacked[:, len(LABELS) :]
+        index = [at[line] for line in flat]
+        stacked = table.rows.take(index, axis=0)
+        all_facts = table.facts
+        return stacked[:, : len(LABELS)], [all_facts[i] for i in index], stacked[:, len(LABELS) :]
+
+
+class _LineTable:
+    """The distinct lines of one strip batch: each line's row number, and by row its own
+    probabilities with its shape row (one array), and its facts."""
+
+    def __init__(self) -> None:
+        self.at: dict[str, int] = {}
+        self.rows = np.zeros((0, len(LABELS) + 4))
+        self.facts: list[LineFacts] = []
+
+    def add(self, lines: list[str], facts: list[LineFacts]) -> None:
+        """Number `lines` after the rows already held (their rows are appended by the caller)."""
+        first = len(self.facts)
+        self.at.update(zip(lines, range(first, first + len(lines))))
+        self.facts.extend(facts)
 
 
 _default: Stripper | None = None
