@@ -21,3 +21,20 @@ def test_dev_split_spreads_names_over_every_split() -> None:
     assert len(counts) == DEV_SPLITS
     assert max(counts.values()) < 300
 
+
+
+def test_a_site_that_is_both_style_and_source_has_one_fold() -> None:
+    """A site whose junk is an inventory style and whose articles are a corpus source is held out
+    as one: its style takes the source's fold, whatever the style's own hash says."""
+    from training.corpora import Article
+    from training.dataset import Sources
+    from training.splits import N_FOLDS, style_fold
+
+    articles = {f"src{i}": [Article(f"src{i}", "", (("نص", "body"),))] * (i + 1) for i in range(N_FOLDS)}
+    # A style named like each source, and one named like none.
+    styles = {name: {} for name in [*articles, "elsewhere"]}
+    sources = Sources(styles=styles, hand=[], articles=articles)  # type: ignore[arg-type]
+    by_style, by_source = sources.style_folds(), sources.source_folds()
+    assert all(by_style[name] == by_source[name] for name in articles)
+    assert len(set(by_source.values())) == N_FOLDS  # the sources really span different folds
+    assert by_style["elsewhere"] == style_fold("elsewhere")

@@ -33,9 +33,12 @@ class Sources:
     articles: dict[str, list[Article]]
 
     def style_folds(self) -> dict[str, int]:
-        """The fold of every site style, inventory styles and hand-labelled sites alike."""
+        """The fold of every site style, inventory styles and hand-labelled sites alike; a style
+        that is also a corpus source (the same site: its junk and its articles) takes the
+        source's fold, so that no site is in both training and test."""
         names = set(self.styles) | {d.site for d in self.hand}
-        return {name: style_fold(name) for name in sorted(names)}
+        sources = self.source_folds()
+        return {name: sources.get(name, style_fold(name)) for name in sorted(names)}
 
     def source_folds(self) -> dict[str, int]:
         """The fold of every corpus source."""
