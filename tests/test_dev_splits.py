@@ -38,3 +38,18 @@ def test_a_site_that_is_both_style_and_source_has_one_fold() -> None:
     assert all(by_style[name] == by_source[name] for name in articles)
     assert len(set(by_source.values())) == N_FOLDS  # the sources really span different folds
     assert by_style["elsewhere"] == style_fold("elsewhere")
+
+
+def test_a_style_named_otherwise_than_its_corpus_source_is_the_same_site() -> None:
+    """SAME_SITE names a style and its site's corpus source: both get one fold and one dev split."""
+    from training.corpora import Article
+    from training.dataset import Sources
+    from training.splits import SAME_SITE
+
+    sources_named = sorted(SAME_SITE.values())
+    articles = {name: [Article(name, "", (("نص", "body"),))] * (i + 1) for i, name in enumerate(sources_named)}
+    sources = Sources(styles={style: {} for style in SAME_SITE}, hand=[], articles=articles)  # type: ignore[arg-type]
+    by_style, by_source = sources.style_folds(), sources.source_folds()
+    for style, source in SAME_SITE.items():
+        assert by_style[style] == by_source[source]
+        assert dev_split(style) == dev_split(source)

@@ -10,7 +10,7 @@ from .compose import Composer
 from .corpora import Article, corpora_dir, corpus_files, read_articles, source_name
 from .documents import LabelledDoc, project_documents
 from .inventory import by_style, load_inventory
-from .splits import N_FOLDS, source_folds, style_fold
+from .splits import N_FOLDS, site_of, source_folds, style_fold
 from .structure import HTML_SHARE, doc_tokens
 
 #: Real articles sampled from each corpus source.
@@ -38,7 +38,7 @@ class Sources:
         source's fold, so that no site is in both training and test."""
         names = set(self.styles) | {d.site for d in self.hand}
         sources = self.source_folds()
-        return {name: sources.get(name, style_fold(name)) for name in sorted(names)}
+        return {name: sources.get(site_of(name), style_fold(name)) for name in sorted(names)}
 
     def source_folds(self) -> dict[str, int]:
         """The fold of every corpus source."""

@@ -27,7 +27,7 @@ from stripper.learn import Prepared, fit
 from stripper.metrics import line_metrics
 
 from .dataset import HAND_REPEAT, Sources, compose_for, load_sources, structure_extras
-from .splits import UNTOUCHED_FOLD
+from .splits import UNTOUCHED_FOLD, site_of
 
 logger = logging.getLogger("training.dev")
 #: Inner splits the names outside fold 0 are dealt to.
@@ -38,8 +38,9 @@ DEV_TEST_DOCS = 600
 
 
 def dev_split(name: str, splits: int = DEV_SPLITS) -> int:
-    """The inner split a style, site or source belongs to, from a stable hash of its name."""
-    return int(hashlib.sha1(f"dev:{name}".encode()).hexdigest(), 16) % splits
+    """The inner split a style, site or source belongs to, from a stable hash of its site's name
+    (a style and a corpus source of the same site share it)."""
+    return int(hashlib.sha1(f"dev:{site_of(name)}".encode()).hexdigest(), 16) % splits
 
 
 def split_docs(sources: Sources, split: int) -> tuple[list[LabelledDoc], list[LabelledDoc]]:

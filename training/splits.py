@@ -12,6 +12,22 @@ N_FOLDS = 4
 UNTOUCHED_FOLD = 0
 
 
+#: Inventory styles that are the same site as a corpus source under another name: the pair is
+#: one site, held out together.
+SAME_SITE = {
+    "alarabiya": "Alarabia",
+    "aleqt": "aleqtisadiya",
+    "aljazirah_sa": "aljazirah",
+    "cnnarabic": "CNN",
+    "skynewsarabia": "SkyNews",
+}
+
+
+def site_of(name: str) -> str:
+    """The site a style or corpus source name stands for (the corpus source's name when both exist)."""
+    return SAME_SITE.get(name, name)
+
+
 def style_fold(style: str, n_folds: int = N_FOLDS) -> int:
     """The fold a site style belongs to, from a stable hash of its name."""
     return int(hashlib.sha1(style.encode("utf-8")).hexdigest(), 16) % n_folds
