@@ -31,3 +31,19 @@ def test_every_non_blank_line_has_a_label_and_blank_lines_none() -> None:
         for text, label in doc.lines:
             assert (label is None) == (not text.strip()), (doc.id, text)
 
+
+
+def test_opening_bylines_and_datelines_are_body_with_every_placeholder_filled() -> None:
+    """The byline recipe's shapes (wire datelines with their dates among them) come out filled
+    and labelled body, as LABELS.md counts datelines."""
+    from training.compose import load_recipe
+
+    recipe = load_recipe("composer")
+    recipe["byline_body"] = 1.0
+    composer = Composer(by_style(load_inventory()), [ARTICLE], seed=11, recipe=recipe)
+    shapes = recipe["bylines"]["shapes"]
+    openings = {text for doc in composer.compose(200) for text, label in doc.lines
+                if label == "body" and text not in {ARTICLE.title, *(t for t, _ in ARTICLE.lines)}}
+    assert openings and not any("{" in text for text in openings)
+    assert any("الموافق" in text and "هـ" in text for text in openings)  # the Hijri-dated wire dateline
+    assert len(shapes) >= 8

@@ -93,6 +93,16 @@ class Composer:
         ]
         return r.choice(forms)
 
+    def _day_month(self, year: bool) -> str:
+        """A day and month (and a year): the date of a wire dateline."""
+        r = self.rng
+        text = f"{r.randint(1, 28)} {r.choice(self.fill['months'])}"
+        return f"{text} {r.randint(2012, 2026)}" if year else text
+
+    def _hijri(self) -> str:
+        r = self.rng
+        return f"{r.randint(1, 29)} {r.choice(self.fill['months_hijri'])} {r.randint(1433, 1448)} هـ"
+
     def _time(self) -> str:
         r = self.rng
         return r.choice(
@@ -124,6 +134,10 @@ class Composer:
                 return self._date()
             if key == "time":
                 return self._time()
+            if key in ("dmy", "dm"):
+                return self._day_month(year=key == "dmy")
+            if key == "hijri":
+                return self._hijri()
             if key == "n":
                 return str(r.choice([r.randint(1, 60), r.randint(60, 5000), r.randint(5000, 900000)]))
             if key == "site":
@@ -337,21 +351,7 @@ class Composer:
         if self._chance(rec["listen_widget"]["p"]):
             groups.append(self._listen_widget(style, article))
         if self._chance(rec["byline_body"]):
-            groups.append(
-                [
-                    (
-                        r.choice(
-                            [
-                                f"كتب - {self._name()}:",
-                                f"{r.choice(self.fill['city'])} - {r.choice(self.fill['agency'])}",
-                                f"{r.choice(self.fill['city'])}: {self._name()}",
-                                f"بقلم: {self._name()}",
-                            ]
-                        ),
-                        "body",
-                    )
-                ]
-            )
+            groups.append([(self._filled(r.choice(rec["bylines"]["shapes"]), article), "body")])
 
         body = self._body(article)
         if len(body) > 3 and self._chance(rec["subheadings"]["p"]):
