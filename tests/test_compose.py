@@ -32,7 +32,6 @@ def test_every_non_blank_line_has_a_label_and_blank_lines_none() -> None:
             assert (label is None) == (not text.strip()), (doc.id, text)
 
 
-
 def test_opening_bylines_and_datelines_are_body_with_every_placeholder_filled() -> None:
     """The byline recipe's shapes (wire datelines with their dates among them) come out filled
     and labelled body, as LABELS.md counts datelines."""

@@ -22,7 +22,6 @@ def test_dev_split_spreads_names_over_every_split() -> None:
     assert max(counts.values()) < 300
 
 
-
 def test_a_site_that_is_both_style_and_source_has_one_fold() -> None:
     """A site whose junk is an inventory style and whose articles are a corpus source is held out
     as one: its style takes the source's fold, whatever the style's own hash says."""
