@@ -10,7 +10,7 @@ from pathlib import Path
 from .documents import DATA
 
 INVENTORY = DATA / "junk" / "inventory.jsonl"
-WHERE = ("header", "top", "inline", "footer", "after_marker", "lookalike")
+WHERE = ("header", "top", "inline", "footer", "after_marker", "lookalike", "opening")
 
 
 @dataclass(frozen=True)
