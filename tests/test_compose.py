@@ -46,23 +46,3 @@ def test_opening_bylines_and_datelines_are_body_with_every_placeholder_filled() 
     assert openings and not any("{" in text for text in openings)
     assert any("الموافق" in text and "هـ" in text for text in openings)  # the Hijri-dated wire dateline
     assert len(shapes) >= 8
-
-
-def test_an_opening_lookalike_stands_just_above_the_first_paragraph() -> None:
-    """A byline or dateline (`where: opening`) is placed before the article's paragraphs, never
-    between two of them, where it would read as the start of a second article."""
-    from training.compose import load_recipe
-
-    recipe = load_recipe("composer")
-    recipe["lookalike_body_line"] = 1.0
-    recipe["foreign_shape"] = 0.0
-    styles = {"wire": {("body", "opening"): ["{city} - وكالة الاختبار"], ("chrome", "header"): ["الرئيسية"]}}
-    paragraphs = [text for text, _ in ARTICLE.lines]
-    placed = 0
-    for doc in Composer(styles, [ARTICLE], seed=5, recipe=recipe).compose(40):
-        texts = [text for text, _ in doc.lines]
-        where = [i for i, text in enumerate(texts) if text.endswith("وكالة الاختبار")]
-        first = min(i for i, text in enumerate(texts) if text in paragraphs)
-        assert all(i < first for i in where), texts
-        placed += len(where)
-    assert placed >= 30

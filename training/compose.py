@@ -306,16 +306,14 @@ class Composer:
             words = words[start:]
         return " ".join(words[: self.rng.randint(3, 9)]).rstrip("،,.:")
 
-    def _lookalike(self, style: str, article: Article) -> tuple[Line, bool] | None:
-        """A body line that looks like junk, and whether it opens the article (a byline, a
-        dateline: real pages print those just above the first paragraph, never between two)."""
-        shape = self._shape(style, "body", ("lookalike", "opening"))
+    def _lookalike(self, style: str, article: Article) -> Line | None:
+        shape = self._shape(style, "body", "lookalike")
         if shape is None:
             return None
         text = self._filled(shape, article)
         if "{" in text:
             return None
-        return (text, "body"), shape in self.pool.get(("body", "opening"), ())
+        return (text, "body")
 
     def compose_one(self, index: int) -> LabelledDoc:
         """One labelled page."""
@@ -360,10 +358,9 @@ class Composer:
             for _ in range(r.randint(1, rec["subheadings"]["max"])):
                 body.insert(r.randint(1, len(body) - 1), [(self._subheading(article), "body")])
         if self._chance(rec["lookalike_body_line"]):
-            found = self._lookalike(style, article)
-            if found:
-                look, opens = found
-                body.insert(0 if opens else r.randint(0, len(body)), [look])
+            look = self._lookalike(style, article)
+            if look:
+                body.insert(r.randint(0, len(body)), [look])
         inserts: list[tuple[int, list[Line]]] = []
         if len(body) > 2 and self._chance(rec["inline_related"]["p"]):
             if self._chance(rec["inline_related"]["bare_marker_share"]):

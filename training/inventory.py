@@ -10,7 +10,7 @@ from pathlib import Path
 from .documents import DATA
 
 INVENTORY = DATA / "junk" / "inventory.jsonl"
-WHERE = ("header", "top", "inline", "footer", "after_marker", "lookalike", "opening")
+WHERE = ("header", "top", "inline", "footer", "after_marker", "lookalike")
 
 
 @dataclass(frozen=True)
