@@ -387,12 +387,10 @@ class Stripper:
         shared = self._short_lines
         at = table.at
         missing = list(dict.fromkeys(line for line in flat if line not in at))
-        new_rows: list[np.ndarray] = []
         found = [line for line in missing if line in shared]
         if found:
             entries = [shared[line] for line in found]
-            new_rows.append(np.array([e[0] for e in entries]))
-            table.add(found, [e[1] for e in entries])
+            table.add(found, [e[1] for e in entries], np.array([e[0] for e in entries]))
         missing = [line for line in missing if line not in shared]
         # In slices: a line's row of the hashed matrix takes ~0.7 KB, and is spent once scored.
         for start in range(0, len(missing), FEATURE_SLICE):
@@ -401,15 +399,12 @@ class Stripper:
             # Each row holds the line's own probabilities and then its shape row, so that one
             # gather per pass builds both.
             rows = np.hstack((self._line_proba(X), np.array([fact.shape for fact in facts]).reshape(-1, 4)))
-            new_rows.append(rows)
-            table.add(lines, facts)
+            table.add(lines, facts, rows)
             for line, fact, row in zip(lines, facts, rows):
                 if len(line) <= SHORT_LINE_CHARS and len(shared) < SHORT_LINE_CACHE:
                     # A copy: a view would keep its whole slice alive. Bounded: once full, the
                     # process cache stops growing.
                     shared[line] = (row.copy(), fact)
-        if new_rows:
-            table.rows = np.concatenate([table.rows, *new_rows])
         if not flat:
             return np.zeros((0, len(LABELS))), [], np.zeros((0, 4))
         index = [at[line] for line in flat]
@@ -427,11 +422,13 @@ class _LineTable:
         self.rows = np.zeros((0, len(LABELS) + 4))
         self.facts: list[LineFacts] = []
 
-    def add(self, lines: list[str], facts: list[LineFacts]) -> None:
-        """Number `lines` after the rows already held (their rows are appended by the caller)."""
+    def add(self, lines: list[str], facts: list[LineFacts], rows: np.ndarray) -> None:
+        """Number `lines` after the rows already held, with their facts and rows (a batch adds a
+        few times in its first pass, seldom after)."""
         first = len(self.facts)
         self.at.update(zip(lines, range(first, first + len(lines))))
         self.facts.extend(facts)
+        self.rows = np.concatenate((self.rows, rows))
 
 
 _default: Stripper | None = None
