@@ -7,7 +7,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from stripper.core import default_stripper
-from stripper.forest import BINNED_MIN_ROWS, Forest, _softmax, predict_proba
+from stripper.forest import BINNED_MIN_ROWS, Forest, predict_proba
 
 
 @pytest.fixture(scope="module")
@@ -97,15 +97,28 @@ def test_the_packaged_trees_score_alike_binned_and_unbinned() -> None:
     assert np.allclose(predict_proba(context_model, forest, X), unbinned, atol=1e-12)
 
 
-@pytest.mark.parametrize("rows", [1, BINNED_MIN_ROWS - 1, BINNED_MIN_ROWS, BINNED_MIN_ROWS + 1])
-def test_short_batches_take_the_float_path_with_the_same_scores(rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Below BINNED_MIN_ROWS rows the floats are compared directly; from it on, their bins.
+@pytest.mark.parametrize("rows", [1, 7, 8, 9, BINNED_MIN_ROWS - 1, BINNED_MIN_ROWS, BINNED_MIN_ROWS + 1])
+def test_short_batches_are_binned_by_one_search_with_the_same_scores(rows: int,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Below BINNED_MIN_ROWS rows one search over all thresholds bins them; from it on, a search
+    # per feature. Values on a threshold exactly and beyond every threshold must land alike.
     context_model = default_stripper().model.context_model
     forest = context_model.forest
-    X = np.random.default_rng(rows).random((rows, context_model.n_features_in_))
-    binned_scores = _softmax(forest.raw_binned(forest.bins(X)))
+    rng = np.random.default_rng(rows)
+    X = rng.random((rows, context_model.n_features_in_))
+    at = rng.random(X.shape) < 0.3
+    X[at] = forest.split_threshold[rng.integers(0, len(forest.split_threshold), at.sum())]
+    X[X == np.inf] = 1e300
+    X[::4, 0] = -1e9
+    unbinned = forest.predict_proba(X)
     calls: list[int] = []
     bins = forest.bins
     monkeypatch.setattr(forest, "bins", lambda X: calls.append(len(X)) or bins(X))
-    assert np.allclose(predict_proba(context_model, forest, X), binned_scores, atol=1e-12)
+    assert np.array_equal(predict_proba(context_model, forest, X), unbinned)
     assert calls == ([] if rows < BINNED_MIN_ROWS else [rows])
+
+
+def test_short_batches_with_missing_values_take_the_float_path(toy: HistGradientBoostingClassifier) -> None:
+    X = np.random.default_rng(8).normal(size=(5, 6))
+    X[2, 1] = np.nan
+    assert np.allclose(predict_proba(toy, Forest(toy), X), toy.predict_proba(X), atol=1e-12)
