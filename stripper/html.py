@@ -74,10 +74,13 @@ MAX_HEADLINE_CANDIDATES = 20
 #: Line candidates weighed on each side of the previous line's unit when a text repeats.
 MAX_CANDIDATES = 64
 #: How trafilatura is asked to extract: no comments or tables (the issue's baseline settings),
-#: recall first because the model removes what trafilatura should not have kept.
+#: recall first because the model removes what trafilatura should not have kept, and without
+#: its fallback extractors (readability and jusText, run to second-guess its own result): they
+#: cost about a quarter of its time, and on the project's HTML pages the model kept more body
+#: without them (275 against 271 of 286 gold lines; 20 against 19 junk lines left).
 TRAFILATURA_OPTIONS: dict[str, object] = {
     "include_comments": False, "include_tables": False, "favor_recall": True, "with_metadata": False,
-    "output_format": "python",
+    "fast": True, "output_format": "python",
 }
 #: Largest input accepted, in bytes or characters (trafilatura's own default ceiling).
 MAX_INPUT_SIZE = 20_000_000
