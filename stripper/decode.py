@@ -783,14 +783,15 @@ BOX_HEADLINE_COVER = 0.4
 
 def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
                               stems: Sequence[frozenset[str]], threshold: float,
-                              sentences: Sequence[bool] = ()) -> np.ndarray:
+                              sentences: Sequence[bool] = (), continues: Sequence[bool] = ()) -> np.ndarray:
     """Rule 2 in its box form: a read-also box in mid-body, and the article goes on after it (one document).
 
     Many sites print a bare marker and one to three headlines between two paragraphs. Context
     reads the paragraphs after such a box as the second article of rule 1's end block. The box sat
     in mid-body when no source or tag line (the article's end) came before its marker and the
-    paragraph after it does not tell its last headline's story: a second article opens by
-    repeating its headline's words. Then the paragraphs after the box that context made related,
+    paragraph after it does not tell its last headline's story (a second article opens by
+    repeating its headline's words) or opens as a continuation (`continues`, LineFacts.continues:
+    a story's first paragraph never does). Then the paragraphs after the box that context made related,
     up to the next marker or end line, are body again; lines that are junk on their own (an ad
     slot, a promo) keep their label. (Also asking for an end line still to come kept fewer of the
     article's paragraphs on both inner dev splits and changed nothing on hand-labelled pages.)
@@ -827,7 +828,10 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
                 or own[first, _BODY] < CONTINUE_OWN_BODY:
             continue
         last_head = stems[first - 1]
-        if not last_head or len(last_head & stems[first]) >= BOX_HEADLINE_COVER * len(last_head):
+        # A paragraph that opens as a continuation ("وفي السياق ذاته", "وقال") goes on with the
+        # article whatever its words: on a site's own topic the box's headlines share them.
+        goes_on = bool(continues) and continues[first]
+        if not goes_on and (not last_head or len(last_head & stems[first]) >= BOX_HEADLINE_COVER * len(last_head)):
             continue  # the paragraph tells the headline's story: a second article
         for i in range(first, n):
             if marker[i] or end[i]:
@@ -1041,6 +1045,7 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
     stems = _Stems(vocab, stem_memo)
     sentences = [fact.sentence for fact in facts]
     cells = [fact.cells for fact in facts]
+    continues = [fact.continues for fact in facts]
     # The rules' label index of the probabilities they are given, computed once per array: most
     # rules hand their input on unchanged, and the next one would compute the same index again.
     known: list[np.ndarray] = [final, _label_index(final, threshold)]
@@ -1054,7 +1059,7 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
     if screens.continuing:
         out = keep_continuing_body(out, own, shapes, stems, threshold, index=index_of(out))
     if screens.reopen:
-        out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences)
+        out = reopen_after_mid_body_box(out, own, shapes, stems, threshold, sentences, continues)
     if screens.paragraph_run:
         out = keep_paragraph_run(out, own, shapes, threshold, sentences, index=index_of(out))
     if screens.related_list:

@@ -20,7 +20,7 @@ from scipy import sparse
 
 from . import hashing
 from .hashing import N_HASHED_FEATURES, hash_tokens
-from .lexicon import CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
+from .lexicon import CONTINUATION_PAIRS, CONTINUATION_WORDS, CUE_PHRASES, CUE_WORDS, MONTHS, WEEKDAYS
 from .normalize import BULLET, NATIVE_UTF32, code_points, normalize, normalize_many
 
 __all__ = ["FEATURE_VERSION", "N_HASHED_FEATURES", "LineFacts", "featurize", "line_facts", "line_matrix",
@@ -193,6 +193,8 @@ class LineFacts(NamedTuple):
     cells: int = 0
     #: Whether the line ends a sentence (".", "!"): paragraphs do, headlines seldom.
     sentence: bool = False
+    #: Whether the line opens as a paragraph that goes on with a story does (lexicon.CONTINUATION_WORDS).
+    continues: bool = False
 
 
 _BLANK = LineFacts((0.0, 0.0, 0.0, 0.0), frozenset())
@@ -231,7 +233,7 @@ def _read(line: str) -> tuple[LineFacts, _Read | None]:
     )
     vocab = frozenset(_WORD.findall(norm)).difference(STOPWORDS)
     pipes = stripped.count("|")
-    facts = LineFacts(shape, vocab, pipes + 1 if pipes >= 2 else 0, stripped.endswith((".", "!")))
+    facts = LineFacts(shape, vocab, pipes + 1 if pipes >= 2 else 0, stripped.endswith((".", "!")), _continues(norm))
     head = norm[:PREFIX_CHARS]
     length = len(line)
     words = head.count(" ") + 1
@@ -292,7 +294,7 @@ def _read_many(lines: Sequence[str]) -> tuple[list[LineFacts], _Reads]:
         vocabularies = _vocabularies(norms)
     else:  # what _vocabularies gives, by its definition: cheaper for a few lines
         vocabularies = [frozenset(_WORD.findall(norm)).difference(STOPWORDS) for norm in norms]
-    live_facts = list(map(_facts_from, zip(shapes, vocabularies, cells, sentence)))
+    live_facts = list(map(_facts_from, zip(shapes, vocabularies, cells, sentence, map(_continues, norms))))
     if len(live) < n:
         facts = [_BLANK] * n
         for i, fact in zip(live, live_facts):
@@ -309,6 +311,17 @@ def _read_many(lines: Sequence[str]) -> tuple[list[LineFacts], _Reads]:
     long_live = list(tail_of)
     words[long_live] = np.maximum(words[long_live], _counts([lines[i] for i in long_live], " ") + 1)
     return facts, _Reads(live, heads, tails, sizes, words)
+
+
+_OPENING_PUNCTUATION = ",.:;"
+
+
+def _continues(norm: str) -> bool:
+    """Whether a normalised line opens with a continuation word or pair (LineFacts.continues)."""
+    words = norm.split(" ", 2)
+    if words[0].rstrip(_OPENING_PUNCTUATION) in CONTINUATION_WORDS:
+        return True
+    return len(words) > 1 and f"{words[0]} {words[1].rstrip(_OPENING_PUNCTUATION)}" in CONTINUATION_PAIRS
 
 
 def _counts(texts: Sequence[str], char: str) -> np.ndarray:

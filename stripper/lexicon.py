@@ -141,3 +141,21 @@ MONTHS = frozenset(
     ]
 )
 WEEKDAYS = frozenset(["السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه"])
+
+#: How a paragraph that goes on with the story opens: a conjunction with a verb of saying or a
+#: preposition, or a linking phrase ("من جانبه", "وفي السياق ذاته"). A story's first paragraph
+#: opens with its subject or a dateline instead, so a paragraph that opens like this, right after
+#: a read-also box, is the article going on, not the box's story (decode rules 1 and 2). First
+#: words are read normalised, so that a word such as "وزير" (which only starts with the letter)
+#: is not taken for the conjunction.
+CONTINUATION_WORDS = frozenset(normalize(w) for w in (
+    "وقال وقالت وأضاف وأضافت وأكد وأكدت وتابع وتابعت وأوضح وأوضحت وأشار وأشارت ولفت ولفتت "
+    "وذكر وذكرت وبين وبينت وشدد وشددت واعتبر واعتبرت وكشف وكشفت ونوه ونوهت ورأى ورأت وختم "
+    "وكان وكانت ويأتي وتأتي وجاء وجاءت ويذكر ويشار وبحسب ووفق ووفقا وحسب وفي ومن وعلى وبعد "
+    "وخلال وقبل ومنذ وبدوره وبدورها كما بدوره بدورها يذكر يشار وأردف وأردفت واستطرد واختتم"
+).split())
+#: Two-word openings with the same meaning.
+CONTINUATION_PAIRS = frozenset(normalize(p) for p in (
+    "من جانبه", "من جانبها", "من جهته", "من جهتها", "في السياق", "في المقابل", "في غضون",
+    "إلى ذلك", "في سياق", "على صعيد", "في الأثناء", "في حين",
+))

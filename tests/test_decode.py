@@ -370,6 +370,29 @@ def test_a_second_article_that_tells_its_headline_stays_related() -> None:
     assert labels == ["body", "related", "related", "related", "source"]
 
 
+def test_a_paragraph_that_opens_as_a_continuation_goes_on_whatever_its_words() -> None:
+    # On a site's own topic the box's headline shares the paragraph's words; "وفي السياق ذاته"
+    # still says the article goes on, where the same words opening fresh make a second article.
+    lines = [
+        ("body", "body", PARAGRAPH, ARTICLE),
+        MARKER,
+        ("related", "body", 9, HEAD),
+        ("related", "body", PARAGRAPH, HEAD | {"اليوم"}),
+        ("source", "source", 2, {"المصدر", "واس"}),
+    ]
+    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
+    own = np.array([_row(o) for _, o, _, _ in lines])
+    shapes = np.array([_shape(w) for _, _, w, _ in lines])
+    stems = [topic_stems(v) for *_, v in lines]
+
+    def labels(continues: list[bool]) -> list[str]:
+        out = reopen_after_mid_body_box(final, own, shapes, stems, DEFAULT_THRESHOLD, [False] * 5, continues)
+        return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+    assert labels([False, False, False, True, False])[3] == "body"
+    assert labels([False] * 5)[3] == "related"
+
+
 def test_a_box_after_the_articles_end_is_rule_ones_end_block() -> None:
     labels = _box([
         ("body", "body", PARAGRAPH, ARTICLE),

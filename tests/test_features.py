@@ -124,3 +124,18 @@ def test_sentence_ends_are_full_stops() -> None:
     assert line_facts("وقال الوزير إن العمل سيبدأ الشهر المقبل.").sentence
     assert not line_facts("الوزير يعلن موعد بدء العمل").sentence
     assert not line_facts("هل يبدأ العمل الشهر المقبل؟").sentence
+
+
+@pytest.mark.parametrize(("line", "continues"), [
+    ("وفي السياق ذاته، اشتكى سكان من انقطاع المياه.", True),
+    ("وأضاف أن الحملة مستمرة.", True),
+    ("من جانبه، أكد مسؤول أن الأسعار مستقرة.", True),
+    ("إلى ذلك، أعلنت الوزارة خطة جديدة.", True),
+    ("وزير الخارجية يلتقي نظيره الروسي", False),  # the letter, not the conjunction
+    ("قال الوزير إن المفاوضات مستمرة.", False),   # how a story opens
+    ("الرياض - واس", False),
+])
+def test_a_line_that_opens_as_a_continuation_is_marked(line: str, continues: bool) -> None:
+    facts, _ = features.featurize([line, "سطر آخر"])
+    assert facts[0].continues is continues
+    assert line_facts(line).continues is continues

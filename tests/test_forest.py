@@ -108,7 +108,7 @@ def test_short_batches_are_binned_by_one_search_with_the_same_scores(rows: int,
     X = rng.random((rows, context_model.n_features_in_))
     at = rng.random(X.shape) < 0.3
     X[at] = forest.split_threshold[rng.integers(0, len(forest.split_threshold), at.sum())]
-    X[X == np.inf] = 1e300
+    X[np.isinf(X)] = 1e300
     X[::4, 0] = -1e9
     unbinned = forest.predict_proba(X)
     calls: list[int] = []
