@@ -313,15 +313,17 @@ def _read_many(lines: Sequence[str]) -> tuple[list[LineFacts], _Reads]:
     return facts, _Reads(live, heads, tails, sizes, words)
 
 
-_OPENING_PUNCTUATION = ",.:;"
+# A continuation word or pair opening a normalised line, with any punctuation after it, then
+# the end of its word: one C-level match a line.
+_CONTINUES = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(CONTINUATION_WORDS | CONTINUATION_PAIRS, key=len, reverse=True)))
+    + ")[,.:;]*(?= |$)"
+)
 
 
 def _continues(norm: str) -> bool:
     """Whether a normalised line opens with a continuation word or pair (LineFacts.continues)."""
-    words = norm.split(" ", 2)
-    if words[0].rstrip(_OPENING_PUNCTUATION) in CONTINUATION_WORDS:
-        return True
-    return len(words) > 1 and f"{words[0]} {words[1].rstrip(_OPENING_PUNCTUATION)}" in CONTINUATION_PAIRS
+    return _CONTINUES.match(norm) is not None
 
 
 def _counts(texts: Sequence[str], char: str) -> np.ndarray:
