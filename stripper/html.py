@@ -176,10 +176,9 @@ PAGE_TAGS = frozenset({"html", "body"})
 # bounded so that a stray "<script" with no ">" cannot make the search scan the page again.
 _RAW_TEXT_OPEN = re.compile(r"<(script|style)\b[^<>]{0,4096}>")
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_SPACE = re.compile(r"\s+")
-#: White space and the invisible marks (soft hyphen, zero-width and direction marks, BOM) that
+#: The invisible marks (soft hyphen, zero-width and direction marks, BOM) that, like white space,
 #: differ between a page and its extraction without changing a line.
-_KEY_DROP = re.compile("[\\s\u00ad\u200b-\u200f\u2066-\u2069\ufeff]+")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2066-\u2069\ufeff]+")
 
 
 class HtmlLine(NamedTuple):
@@ -204,11 +203,12 @@ class TextUnit:
 
 def _key(text: str) -> str:
     """Matching key: no whitespace, no invisible marks, so layout differences do not matter."""
-    return _KEY_DROP.sub("", text)
+    # str.split() and re's \s agree on every code point; splitting is four times faster.
+    return _INVISIBLE.sub("", "".join(text.split()))
 
 
 def _collapse(text: str) -> str:
-    text = _SPACE.sub(" ", text).strip()
+    text = " ".join(text.split())
     # An invisible U+FEFF opening a paragraph would read as a BOM once it starts the output.
     return text.lstrip("\ufeff").strip() if text.startswith("\ufeff") else text
 
