@@ -145,7 +145,7 @@ WEEKDAYS = frozenset(["السبت", "الاحد", "الاثنين", "الثلا�
 #: How a paragraph that goes on with the story opens: a conjunction with a verb of saying or a
 #: preposition, or a linking phrase ("من جانبه", "وفي السياق ذاته"). A story's first paragraph
 #: opens with its subject or a dateline instead, so a paragraph that opens like this, right after
-#: a read-also box, is the article going on, not the box's story (decode rules 1 and 2). First
+#: a read-also box, is the article going on, not the box's story (decode rule 2, box form). First
 #: words are read normalised, so that a word such as "وزير" (which only starts with the letter)
 #: is not taken for the conjunction.
 CONTINUATION_WORDS = frozenset(normalize(w) for w in (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from training.dev import DEV_SPLITS, dev_split
 
 
@@ -52,3 +54,31 @@ def test_a_style_named_otherwise_than_its_corpus_source_is_the_same_site() -> No
     for style, source in SAME_SITE.items():
         assert by_style[style] == by_source[source]
         assert dev_split(style) == dev_split(source)
+
+
+def test_another_draw_composes_other_training_pages_and_the_same_test_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--seeds N trains on N compositions of the training pages; the test pages never change."""
+    from training import dev
+    from training.corpora import Article
+    from training.dataset import Sources
+
+    monkeypatch.setattr(dev, "DEV_TRAIN_DOCS", 40)
+    monkeypatch.setattr(dev, "DEV_TEST_DOCS", 20)
+    names = [f"site{i}" for i in range(12)]
+    styles = {n: {("chrome", "header"): ["الرئيسية"], ("related", "footer"): ["اقرأ أيضا", "{headline}"]}
+              for n in names}
+    articles = {n: [Article(n, f"عنوان {k}", tuple((f"فقرة {k} {j} من مقال طويل عن الموضوع.", "body")
+                                                   for j in range(4))) for k in range(5)] for n in names}
+    sources = Sources(styles=styles, hand=[], articles=articles)  # type: ignore[arg-type]
+    train0, test0 = dev.split_docs(sources, 0, draw=0)
+    train1, test1 = dev.split_docs(sources, 0, draw=1)
+    assert [d.lines for d in test0] == [d.lines for d in test1]
+    assert [d.lines for d in train0] != [d.lines for d in train1]
+    assert [d.lines for d in train0] == [d.lines for d in dev.split_docs(sources, 0)[0]]
+
+
+def test_the_spread_of_several_draws() -> None:
+    from training.dev import spread
+
+    runs = [{"junk_f1": 0.90, "body_recall": 0.98}, {"junk_f1": 0.92, "body_recall": 0.99}]
+    assert spread(runs, ("junk_f1", "body_recall")) == "F1 0.9100 ± 0.0100 body 0.9850 ± 0.0050"
