@@ -305,6 +305,15 @@ def _paragraph_shaped(words: np.ndarray, sentences: Sequence[bool]) -> np.ndarra
     return (words >= BOX_PARAGRAPH_WORDS) | (ends & (words >= CONTINUE_MIN_WORDS))
 
 
+def _followed_by_paragraph(labels: Sequence[str], paragraph: np.ndarray) -> np.ndarray:
+    """Per line: whether the next line is a paragraph read as body. A source or tag line there
+    is a dateline or credit the model misread, not the article's end: the article goes on."""
+    out = np.zeros(len(labels), dtype=bool)
+    if len(labels) > 1:
+        out[:-1] = paragraph[1:] & (np.asarray(labels[1:]) == "body")
+    return out
+
+
 def _headline_story(labels: Sequence[str], marker: int, paragraph: np.ndarray,
                     stems: Sequence[frozenset[str]]) -> bool:
     """Whether a bare marker is followed by one to BOX_MAX_HEADLINES related headlines and then a
@@ -334,7 +343,8 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
     """LABELS.md rule 1: once a bare read-also marker opens a block at the end, all of it is related.
 
     A block opens at a bare related marker (a short line) when an end-of-article line (source,
-    tags) comes before it and a good part of what follows is junk, when most of what follows is
+    tags, after a paragraph and not followed by one: a dateline misread as a tag line ends
+    nothing) comes before it and a good part of what follows is junk, when most of what follows is
     junk and less body follows it than preceded it, or when the first paragraph after its
     headlines tells the last headline's story (a second article). After the article's end line,
     a short line read as chrome opens it too (many widget headers are new wording to the model)
@@ -354,6 +364,7 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
             return proba  # no bare marker, and no widget header after an end line, to open a block
     labels, _ = decide(proba, threshold, frozenset())
     paragraph = _paragraph_shaped(words, sentences)
+    goes_on = _followed_by_paragraph(labels, paragraph)
     body_before = 0
     end_signal = seen_paragraph = False
     for m in range(n - 1):
@@ -374,7 +385,7 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
         if label == "body":
             body_before += 1
             seen_paragraph = seen_paragraph or bool(paragraph[m])
-        elif label in ("source", "tags") and seen_paragraph:
+        elif label in ("source", "tags") and seen_paragraph and not goes_on[m]:
             end_signal = True  # a source line above the article (a credit under the title) ends nothing
     return proba
 
@@ -788,7 +799,8 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
 
     Many sites print a bare marker and one to three headlines between two paragraphs. Context
     reads the paragraphs after such a box as the second article of rule 1's end block. The box sat
-    in mid-body when no source or tag line (the article's end) came before its marker and the
+    in mid-body when no source or tag line (the article's end; one a body paragraph follows is a
+    misread dateline or credit, not the end) came before its marker and the
     paragraph after it does not tell its last headline's story (a second article opens by
     repeating its headline's words) or opens as a continuation (`continues`, LineFacts.continues:
     a story's first paragraph never does). Then the paragraphs after the box that context made related,
@@ -810,6 +822,7 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     # An end line counts once a paragraph of the article came: a credit under the title ends nothing.
     body_paragraph = np.flatnonzero(paragraph & (np.asarray(labels) == "body"))
     end[: body_paragraph[0] if len(body_paragraph) else n] = False
+    end &= ~_followed_by_paragraph(labels, paragraph)
     out = final
     for m in np.flatnonzero(marker):
         if end[:m].any():

@@ -393,6 +393,20 @@ def test_a_paragraph_that_opens_as_a_continuation_goes_on_whatever_its_words() -
     assert labels([False] * 5)[3] == "related"
 
 
+def test_a_tag_line_a_paragraph_follows_is_no_end_of_the_article() -> None:
+    # A dateline the model read as a tag line ("دمشق – {site} – {name}") with the article's
+    # paragraphs after it: the box further down still sat in mid-body.
+    labels = _box([
+        ("body", "body", PARAGRAPH, ARTICLE),
+        ("tags", "tags", 5, {"دمشق", "مرايا", "سوريا"}),
+        ("body", "body", PARAGRAPH, ARTICLE),
+        MARKER,
+        ("related", "body", 9, HEAD),
+        ("related", "body", PARAGRAPH, {"مختلف"}),
+    ])
+    assert labels == ["body", "tags", "body", "related", "related", "body"]
+
+
 def test_a_box_after_the_articles_end_is_rule_ones_end_block() -> None:
     labels = _box([
         ("body", "body", PARAGRAPH, ARTICLE),
