@@ -951,10 +951,12 @@ TABLE_MIN_ROWS = 2
 
 def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -> np.ndarray:
     """A table's rows go together: in a run of consecutive lines with the same number of pipe
-    cells, of which at least half are body, the rest are body too (one document).
+    cells, of which at least half are body, or which sits between two body lines, the rest are
+    body too (one document).
 
     Figures in pipes (a league table, prices, results) read as tag or menu lines one by one; a menu
-    or a share bar is a single line, or junk as a whole.
+    or a share bar is a single line, or junk as a whole, and a ticker or widget table sits above
+    or below the article, not between two of its lines.
     """
     n = len(final)
     if n < TABLE_MIN_ROWS or not any(cells):
@@ -969,7 +971,8 @@ def keep_table_rows(final: np.ndarray, cells: Sequence[int], threshold: float) -
         rows = range(start, end)
         if cells[start] and end - start >= TABLE_MIN_ROWS:
             body = sum(labels[i] == "body" for i in rows)
-            if len(rows) <= 2 * body < 2 * len(rows):
+            inside = start > 0 and end < n and labels[start - 1] == "body" and labels[end] == "body"
+            if (len(rows) <= 2 * body or inside) and body < len(rows):
                 if out is final:
                     out = final.copy()
                 for i in rows:

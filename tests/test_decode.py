@@ -612,6 +612,15 @@ def test_a_run_that_is_mostly_junk_stays_junk() -> None:
     assert _table([("tags", 4), ("body", 3), ("body", 3)]) == ["tags", "body", "body"]  # other widths
 
 
+def test_a_table_between_two_body_lines_is_the_articles() -> None:
+    # Figures per province read as tag lines row by row, between the paragraph that introduces
+    # them and the next one; the same rows above the article are a ticker and stay junk.
+    rows = [("tags", 4)] * 4
+    assert _table([("body", 0), *rows, ("body", 0)]) == ["body"] * 6
+    assert _table([*rows, ("body", 0)]) == ["tags"] * 4 + ["body"]
+    assert _table([("chrome", 0), *rows, ("body", 0)]) == ["chrome"] + ["tags"] * 4 + ["body"]
+
+
 def test_a_short_paragraph_after_a_box_is_known_by_its_full_stop() -> None:
     final = np.array([_row("body"), _row("related"), _row("related"), _row("related")])
     own = np.array([_row("body"), _row("related"), _row("body"), _row("body")])
