@@ -201,11 +201,7 @@ class Forest:
         query.real = self.feature_ids
         query.imag[:, :n] = X[:, : self.n_features].T
         bins = self.edge_keys.searchsorted(query.ravel()).reshape(self.n_features, width) - self.edge_starts
-        split_bin, left_leaves = self._tile(width)
-        right = bins.astype(self.bin_type).take(self.split_feature, axis=0) > split_bin
-        ruled_out = left_leaves * right
-        survivors = ~np.bitwise_or.reduce(ruled_out.reshape(self.width, self.n_trees, width), axis=0)
-        return self._leaf_sums(survivors)[:n]
+        return self.raw_binned(bins.astype(self.bin_type))[:n]
 
     def _tile(self, width: int) -> tuple[np.ndarray, np.ndarray]:
         """Each split's bin and left-leaf mask repeated `width` times side by side (built once)."""
@@ -218,8 +214,11 @@ class Forest:
     def raw_binned(self, bins: np.ndarray) -> np.ndarray:
         """Raw scores from `bins` (see bins): the same leaves as raw, with byte comparisons."""
         n = bins.shape[1]
-        right = bins.take(self.split_feature, axis=0) > self.split_bin[:, None]
-        ruled_out = np.multiply(right, self.split_left_leaves[:, None], dtype=self.mask_type)
+        # At a tile's width the comparisons run as one loop; otherwise broadcast one split per row.
+        split_bin, left_leaves = (self._tile(n) if n in SMALL_WIDTHS
+                                  else (self.split_bin[:, None], self.split_left_leaves[:, None]))
+        right = bins.take(self.split_feature, axis=0) > split_bin
+        ruled_out = np.multiply(right, left_leaves, dtype=self.mask_type)
         survivors = ~np.bitwise_or.reduce(ruled_out.reshape(self.width, self.n_trees, n), axis=0)
         return self._leaf_sums(survivors)
 
