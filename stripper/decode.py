@@ -330,6 +330,10 @@ def _headline_story(labels: Sequence[str], marker: int, paragraph: np.ndarray,
     return bool(head) and len(head & stems[first]) >= BOX_HEADLINE_COVER * len(head)
 
 
+#: Body lines before a bare marker for a story told after it to be a second article: a first
+#: article has more than one line (one menu or header line the model took for body is none, and
+#: the page's own headline then reads as the marker's headline).
+SECOND_ARTICLE_MIN_BODY = 2
 #: Body lines that must come before a widget header (a short chrome line) after the article's
 #: end line for that header to open rule 1's end block ("أهم الأخبار", "قصص مقترحة").
 END_BLOCK_MIN_BODY = 3
@@ -375,7 +379,8 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
             body_after = len(after) - sum(lab != "body" for lab in after)
             if (end_signal and junk_share >= END_BLOCK_JUNK_SHARE_AFTER_END) or (
                 junk_share >= END_BLOCK_JUNK_SHARE and body_after < body_before
-            ) or (len(stems) == n and body_before and _headline_story(labels, m, paragraph, stems)):
+            ) or (len(stems) == n and body_before >= SECOND_ARTICLE_MIN_BODY
+                  and _headline_story(labels, m, paragraph, stems)):
                 return _body_to_related(proba, proba, np.arange(m + 1, n)[np.asarray(after) == "body"])
         elif label == "chrome" and end_signal and words[m] <= MARKER_MAX_WORDS and body_before >= END_BLOCK_MIN_BODY:
             after = labels[m + 1 :]
@@ -800,7 +805,8 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     Many sites print a bare marker and one to three headlines between two paragraphs. Context
     reads the paragraphs after such a box as the second article of rule 1's end block. The box sat
     in mid-body when no source or tag line (the article's end; one a body paragraph follows is a
-    misread dateline or credit, not the end) came before its marker and the
+    misread dateline or credit, not the end) came before its marker, no chrome line (a comments
+    header, a share bar: page furniture under the article) sits right above the box, and the
     paragraph after it does not tell its last headline's story (a second article opens by
     repeating its headline's words) or opens as a continuation (`continues`, LineFacts.continues:
     a story's first paragraph never does). Then the paragraphs after the box that context made related,
@@ -832,6 +838,8 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
             before -= 1
         if m - before > BOX_MAX_HEADLINES:
             continue  # deep in a related block already: a headline there opens no mid-body box
+        if before and labels[before - 1] == "chrome":
+            continue  # a comments header or share bar came first: the article is over
         heads = m + 1
         while heads < n and heads - m - 1 < BOX_MAX_HEADLINES and not paragraph[heads] \
                 and labels[heads] == "related" and not marker[heads]:
@@ -945,6 +953,42 @@ def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, 
     return out
 
 
+def keep_article_list(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, threshold: float,
+                      index: np.ndarray | None = None) -> np.ndarray:
+    """A bulleted run that the article's own text surrounds is the article's list: its items read
+    as related go back to body (one document).
+
+    Interview questions and answers («* سؤال؟» / «- جواب»), lists of measures, definitions and
+    bulleted subheadings read item by item like a related widget's headlines. A related widget
+    sits after the article or under a read-also marker; a run with a body paragraph (more than
+    MARKER_MAX_WORDS words, so not a marker the model misread) right before it and a body line
+    right after it is the article's. A run holding junk of another kind (a promo or a menu line
+    printed with a dash), or an item that is a read-also line by itself (RELATED_CERTAIN, LABELS.md
+    rule 2), is left as it is.
+    """
+    bullet = shapes[:, 2] > 0
+    words = np.expm1(shapes[:, 1])
+    labels = _label_index(final, threshold) if index is None else index
+    n = len(final)
+    out = final
+    i = 1
+    while i < n:
+        if not bullet[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and bullet[j]:
+            j += 1
+        run = labels[i:j]
+        related = run == _RELATED
+        if (j < n and labels[j] == _BODY and labels[i - 1] == _BODY and not bullet[i - 1]
+                and words[i - 1] > MARKER_MAX_WORDS and related.any() and ((run == _BODY) | related).all()
+                and not (own[i:j, _RELATED] >= RELATED_CERTAIN).any()):
+            out = _related_to_body_rows(out, i + np.flatnonzero(related))
+        i = j
+    return out
+
+
 #: Rows a run of table lines needs before its majority speaks for the rest.
 TABLE_MIN_ROWS = 2
 
@@ -1017,6 +1061,7 @@ class Screens(NamedTuple):
     reopen: bool = True  # reopen_after_mid_body_box: a bare read-also marker
     paragraph_run: bool = True  # keep_paragraph_run: a paragraph after the first line
     related_list: bool = True  # close_related_list: LIST_MIN_ITEMS bullet lines
+    bullet: bool = True  # keep_article_list: a bullet line
     summary: bool = True  # close_summary_widget: a short line that is chrome on its own
     trust: bool = True  # trust_sure_lines: a line it is all but sure of
 
@@ -1040,13 +1085,14 @@ def screen_documents(own: np.ndarray, shapes: np.ndarray, sentences: Sequence[bo
         (own[:, _RELATED] >= RELATED_SELF) & short,
         paragraph,
         shapes[:, 2] > 0,
+        shapes[:, 2] > 0,
         (own[:, _CHROME] >= SUMMARY_HEADER_OWN) & short,
         (own[:, _RELATED] >= RELATED_CERTAIN)
         | (short & (own[:, _SURFACE_SURE].max(axis=1, initial=0.0) >= SURFACE_CERTAIN)),
     ], axis=1)
     counts = np.concatenate((np.zeros((1, flags.shape[1]), dtype=np.intp), np.cumsum(flags, axis=0)))
     per_doc = counts[bounds[1:]] - counts[bounds[:-1]]
-    needed = np.array([1, 1, 1, LIST_MIN_ITEMS, 1, 1])
+    needed = np.array([1, 1, 1, LIST_MIN_ITEMS, 1, 1, 1])
     return [Screens(*row) for row in (per_doc >= needed).tolist()]
 
 
@@ -1080,6 +1126,8 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
         out = keep_paragraph_run(out, own, shapes, threshold, sentences, index=index_of(out))
     if screens.related_list:
         out = close_related_list(out, shapes, threshold, sentences, own=own, index=index_of(out))
+    if screens.bullet:
+        out = keep_article_list(out, own, shapes, threshold, index=index_of(out))
     if screens.summary:
         out = close_summary_widget(out, own, shapes, vocab, threshold)
     if screens.trust:

@@ -25,6 +25,7 @@ from stripper.decode import (
     LIST_RELATED_SHARE,
     MARKER_MAX_WORDS,
     RELATED_SELF,
+    SECOND_ARTICLE_MIN_BODY,
     SUMMARY_MAX_BULLETS,
     SURFACE_CERTAIN,
     TABLE_MIN_ROWS,
@@ -35,6 +36,7 @@ from stripper.decode import (
     close_summary_widget,
     decide,
     judge_tiny_document,
+    keep_article_list,
     keep_continuing_body,
     keep_own_headline,
     keep_own_subheading,
@@ -358,6 +360,20 @@ def test_the_article_goes_on_after_a_box_in_mid_body() -> None:
     assert labels == ["body", "related", "related", "body", "ad", "body", "source"]
 
 
+def test_a_box_under_a_chrome_line_is_no_mid_body_box() -> None:
+    # A comments header or share bar between the article and the box: the article is over, and
+    # what follows the box's headline is a second article even where it shares no words with it.
+    lines = [
+        ("body", "body", PARAGRAPH, ARTICLE),
+        ("chrome", "chrome", 2, {"تعليقات", "الزوار"}),
+        MARKER,
+        ("related", "body", 9, HEAD),
+        ("related", "body", PARAGRAPH, {"ميناء", "وقال", "المدير"}),
+    ]
+    assert _box(lines) == ["body", "chrome", "related", "related", "related"]
+    assert _box([lines[0], *lines[2:]]) == ["body", "related", "related", "body"]
+
+
 def test_a_second_article_that_tells_its_headline_stays_related() -> None:
     assert BOX_HEADLINE_COVER == 0.4
     labels = _box([
@@ -458,16 +474,26 @@ def _end_block(lines: list[tuple[str, int, bool, set[str]]]) -> list[str]:
     return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
 
 
-def test_a_second_article_telling_its_headline_closes_the_end_block() -> None:
-    labels = _end_block([
-        ("body", PARAGRAPH, True, ARTICLE),
+def _second_article(body_before: int) -> list[str]:
+    return _end_block([
+        *[("body", PARAGRAPH, True, ARTICLE)] * body_before,
         ("related", 2, False, {"اقرا", "ايضا"}),
         ("related", 9, False, HEAD),
         ("body", PARAGRAPH, True, HEAD | {"اليوم"}),   # the headline's own story
         ("body", PARAGRAPH, True, {"مختلف"}),
         ("body", PARAGRAPH, True, {"اخر"}),
     ])
-    assert labels == ["body"] + ["related"] * 5
+
+
+def test_a_second_article_telling_its_headline_closes_the_end_block() -> None:
+    assert SECOND_ARTICLE_MIN_BODY == 2
+    assert _second_article(2) == ["body"] * 2 + ["related"] * 5
+
+
+def test_one_line_before_the_marker_is_no_first_article() -> None:
+    # A menu line the model took for body, a header line read as a marker, then the page's own
+    # headline read as related and its story: that story is the article, not a second one.
+    assert _second_article(1) == ["body", "related", "related", "body", "body", "body"]
 
 
 def test_a_paragraph_on_another_story_after_a_box_leaves_the_block_open() -> None:
@@ -807,9 +833,12 @@ def _screened_rule(name: str, final: np.ndarray, own: np.ndarray, shapes: np.nda
         return keep_paragraph_run(final, own, shapes, DEFAULT_THRESHOLD, sentences)
     if name == "related_list":
         return close_related_list(final, shapes, DEFAULT_THRESHOLD, sentences)
+    if name == "bullet":
+        return keep_article_list(final, own, shapes, DEFAULT_THRESHOLD)
     if name == "summary":
         return close_summary_widget(final, own, shapes, [frozenset({"ملخص"})] * n, DEFAULT_THRESHOLD)
     return trust_sure_lines(final, own, shapes)
+
 
 def test_screens_need_list_min_items_bullets_for_a_related_list() -> None:
     own = np.tile(np.eye(len(LABELS))[0], (LIST_MIN_ITEMS, 1))
@@ -850,3 +879,32 @@ def test_a_rule_given_its_inputs_label_index_decides_as_without_it() -> None:
         for alone, given in pairs:
             assert np.array_equal(alone, given)
         assert np.array_equal(index, _label_index(final, DEFAULT_THRESHOLD))  # no rule wrote into it
+
+
+def _article_list(lines: list[tuple[str, int, bool, float]]) -> list[str]:
+    """lines: (context label, words, bullet, own related probability) -> labels after keep_article_list."""
+    final = np.array([_row(ctx) for ctx, _, _, _ in lines])
+    own = np.array([_row("related", p) for _, _, _, p in lines])
+    shapes = np.array([[*_shape(words)[:2], float(bullet), 0.0] for _, words, bullet, _ in lines])
+    return decide(keep_article_list(final, own, shapes, DEFAULT_THRESHOLD), DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_an_interview_between_the_articles_paragraphs_stays_body() -> None:
+    # «* question?» / «- answer» lines read as a related list, with the article's text around them.
+    qa = [("related", 8, True, 0.6), ("body", 30, True, 0.1), ("related", 6, True, 0.7), ("related", 25, True, 0.2)]
+    assert _article_list([("body", 40, False, 0.0), *qa, ("body", 30, False, 0.0)]) == ["body"] * 6
+
+
+def test_a_related_list_the_article_does_not_surround_stays_related() -> None:
+    items = [("related", 8, True, 0.6)] * 3
+    assert MARKER_MAX_WORDS == 5
+    # At the end of the text, after a marker (a short line) the model took for body, or before junk.
+    paragraph, marker_read_as_body = ("body", 40, False, 0.0), ("body", 3, False, 0.0)
+    assert _article_list([paragraph, *items]) == ["body"] + ["related"] * 3
+    assert _article_list([marker_read_as_body, *items, paragraph]) == ["body"] + ["related"] * 3 + ["body"]
+    assert _article_list([paragraph, *items, ("promo", 6, False, 0.0)]) == ["body"] + ["related"] * 3 + ["promo"]
+    # With a promo printed as a bullet in the run, or an item that is a read-also line by itself.
+    with_promo = [("body", 40, False, 0.0), ("promo", 4, True, 0.0), *items, ("body", 30, False, 0.0)]
+    assert _article_list(with_promo) == ["body", "promo"] + ["related"] * 3 + ["body"]
+    sure = [("body", 40, False, 0.0), ("related", 6, True, 0.99), *items, ("body", 30, False, 0.0)]
+    assert _article_list(sure) == ["body"] + ["related"] * 4 + ["body"]
