@@ -330,6 +330,11 @@ def _headline_story(labels: Sequence[str], marker: int, paragraph: np.ndarray,
     return bool(head) and len(head & stems[first]) >= BOX_HEADLINE_COVER * len(head)
 
 
+#: Junk lines in a row (ad slots not counted; the end line counts when it opens the run) that,
+#: once the article's end line has come, make the next line read as body the page's: a related
+#: widget whose header the model took for chrome or missed, a second article under a promo. One is
+#: not enough: a credit or tag line the model misread sits in mid-body, the article under it.
+FOOTER_RUN_LINES = 2
 #: Body lines before a bare marker for a story told after it to be a second article: a first
 #: article has more than one line (one menu or header line the model took for body is none, and
 #: the page's own headline then reads as the marker's headline).
@@ -353,27 +358,38 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
     headlines tells the last headline's story (a second article). After the article's end line,
     a short line read as chrome opens it too (many widget headers are new wording to the model)
     when the article had END_BLOCK_MIN_BODY body lines and END_BLOCK_CHROME_SHARE of what follows
-    is junk. Inside the block, a body line's probability moves to related; lines the model gives
-    another junk label keep it (a source or promo line).
+    is junk. And once the article's end line has come, FOOTER_RUN_LINES junk lines in a row (ad
+    slots not counted) say the page's furniture has begun: a body line after them opens the
+    block itself (a related widget whose header the model missed, a second article under a
+    promo). Inside the block, a body line's probability moves to related; lines the model gives
+    another junk label keep it (a source or promo line); keep_continuing_body, next, gives back
+    paragraphs that go on with the article's story.
     """
     n = len(proba)
     if n < 2:
         return proba
     words = np.expm1(shapes[:, 1])
-    index = (_label_index(proba, threshold) if index is None else index)[:-1]
+    full = _label_index(proba, threshold) if index is None else index
+    index = full[:-1]
     short = words[:-1] <= MARKER_MAX_WORDS
     if not ((index == _RELATED) & short).any():
         ended = np.maximum.accumulate((index == _SOURCE) | (index == _TAGS))
-        if not ((index == _CHROME) & short & ended).any():
-            return proba  # no bare marker, and no widget header after an end line, to open a block
+        after_junk = (full[1:] == _BODY) & (index != _BODY)
+        if not ((index == _CHROME) & short & ended).any() and not (ended & after_junk).any():
+            # No bare marker, no widget header after an end line, no body line after junk after
+            # one: nothing can open a block.
+            return proba
     labels, _ = decide(proba, threshold, frozenset())
     paragraph = _paragraph_shaped(words, sentences)
     goes_on = _followed_by_paragraph(labels, paragraph)
     body_before = 0
+    footer_run = 0
     end_signal = seen_paragraph = False
-    for m in range(n - 1):
+    for m in range(n):
         label = labels[m]
-        if label == "related" and words[m] <= MARKER_MAX_WORDS:
+        if m == n - 1:
+            pass  # the last line opens nothing: the footer form below may still close at it
+        elif label == "related" and words[m] <= MARKER_MAX_WORDS:
             after = labels[m + 1 :]
             junk_share = sum(lab != "body" for lab in after) / len(after)
             body_after = len(after) - sum(lab != "body" for lab in after)
@@ -388,10 +404,17 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
             if junk_share >= END_BLOCK_CHROME_SHARE:
                 return _body_to_related(proba, proba, np.arange(m + 1, n)[np.asarray(after) == "body"])
         if label == "body":
+            if end_signal and footer_run >= FOOTER_RUN_LINES and body_before >= END_BLOCK_MIN_BODY:
+                return _body_to_related(proba, proba, np.arange(m, n)[np.asarray(labels[m:]) == "body"])
             body_before += 1
             seen_paragraph = seen_paragraph or bool(paragraph[m])
-        elif label in ("source", "tags") and seen_paragraph and not goes_on[m]:
-            end_signal = True  # a source line above the article (a credit under the title) ends nothing
+            footer_run = 0
+        else:
+            if label != "ad":  # an ad slot sits in mid-body as often as under it
+                footer_run = footer_run + 1 if end_signal else 0
+            if label in ("source", "tags") and seen_paragraph and not goes_on[m]:
+                end_signal = True  # a source line above the article (a credit under the title) ends nothing
+                footer_run = 1
     return proba
 
 

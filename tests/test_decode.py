@@ -18,6 +18,7 @@ from stripper.decode import (
     DEFAULT_THRESHOLD,
     END_BLOCK_CHROME_SHARE,
     END_BLOCK_MIN_BODY,
+    FOOTER_RUN_LINES,
     HEADLINE_SHARE,
     LEDE_LINES,
     LEDE_MIN_WORDS,
@@ -528,22 +529,28 @@ def test_a_credit_under_the_title_does_not_end_the_article() -> None:
     assert _credit_then_box(credit_at_top=False)[-2:] == ["related", "related"]
 
 
-def _after_end(body_lines: int, junk_after: int, body_after: int) -> list[str]:
+def _after_end(body_lines: int, tail: list[str], gap: int = 0) -> list[str]:
+    """The article, its source line, `gap` short lines read as body, a widget header read as
+    chrome, then `tail` (context labels of headline-sized lines); the tail's labels after the rule."""
     return _end_block([
         *[("body", PARAGRAPH, True, ARTICLE)] * body_lines,
         ("source", 2, False, {"المصدر", "واس"}),
-        ("chrome", 2, False, {"اهم", "الاخبار"}),        # a widget header the model reads as chrome
-        *[("related", 9, False, HEAD)] * junk_after,
-        *[("body", PARAGRAPH, False, {"مختلف"})] * body_after,
-    ])
+        *[("body", 4, False, {"فيديو"})] * gap,
+        ("chrome", 2, False, {"اهم", "الاخبار"}),
+        *[(label, 9, False, HEAD) for label in tail],
+    ])[-len(tail):]
 
 
 def test_a_widget_header_after_the_articles_end_opens_the_end_block() -> None:
     assert END_BLOCK_MIN_BODY == 3
     assert END_BLOCK_CHROME_SHARE == 0.5
-    assert _after_end(3, 2, 2)[-2:] == ["related", "related"]
-    assert _after_end(2, 2, 2)[-2:] == ["body", "body"]    # too little article before it
-    assert _after_end(3, 1, 2)[-2:] == ["body", "body"]    # too little junk after it
+    # A body line in between: the header opens the block when half of what follows is junk.
+    assert _after_end(3, ["body", "related", "related"], gap=1) == ["related"] * 3
+    assert _after_end(1, ["body", "related", "related"], gap=1) == ["body", "related", "related"]  # little body
+    assert _after_end(3, ["body", "body", "related"], gap=1) == ["body", "body", "related"]  # little junk
+    # Right under the end line, the header makes FOOTER_RUN_LINES junk lines with it: the
+    # footer form closes the block whatever follows.
+    assert _after_end(3, ["body", "body", "related"]) == ["related"] * 3
 
 
 def _list(lines: list[tuple[str, bool, bool]]) -> list[str]:
@@ -908,3 +915,24 @@ def test_a_related_list_the_article_does_not_surround_stays_related() -> None:
     assert _article_list(with_promo) == ["body", "promo"] + ["related"] * 3 + ["body"]
     sure = [("body", 40, False, 0.0), ("related", 6, True, 0.99), *items, ("body", 30, False, 0.0)]
     assert _article_list(sure) == ["body"] + ["related"] * 4 + ["body"]
+
+
+def test_body_lines_after_the_end_line_and_more_junk_are_the_pages() -> None:
+    # Source line, a promo, then headlines the model read as body: a related widget.
+    article = [("body", PARAGRAPH, True, ARTICLE)] * 3
+    footer = [("source", 2, False, {"المصدر"}), ("promo", 4, False, {"تابعونا"})]
+    widget = [("body", 8, False, OTHER), ("body", 9, False, HEAD)]
+    assert FOOTER_RUN_LINES == 2
+    assert _end_block([*article, *footer, *widget]) == ["body"] * 3 + ["source", "promo", "related", "related"]
+
+
+def test_an_end_line_alone_or_with_an_ad_slot_ends_nothing() -> None:
+    article = [("body", PARAGRAPH, True, ARTICLE)] * 3
+    rest = [("body", 8, False, OTHER), ("body", PARAGRAPH, True, ARTICLE)]
+    credit = ("source", 2, False, {"تصوير"})
+    assert _end_block([*article, credit, *rest]) == ["body"] * 3 + ["source", "body", "body"]
+    slot = ("ad", 1, False, {"اعلان"})
+    assert _end_block([*article, credit, slot, *rest]) == ["body"] * 3 + ["source", "ad", "body", "body"]
+    # Nor before END_BLOCK_MIN_BODY lines of the article: a credit under the title.
+    promo = ("promo", 4, False, {"تابعونا"})
+    assert _end_block([*article[:2], credit, promo, *rest]) == ["body"] * 2 + ["source", "promo", "body", "body"]
