@@ -330,10 +330,10 @@ def _headline_story(labels: Sequence[str], marker: int, paragraph: np.ndarray,
     return bool(head) and len(head & stems[first]) >= BOX_HEADLINE_COVER * len(head)
 
 
-#: Junk lines in a row (ad slots not counted; the end line counts when it opens the run) that,
-#: once the article's end line has come, make the next line read as body the page's: a related
-#: widget whose header the model took for chrome or missed, a second article under a promo. One is
-#: not enough: a credit or tag line the model misread sits in mid-body, the article under it.
+#: Junk lines in a row, the article's end line first and ad slots not counted, that make the next
+#: line read as body the page's: a related widget whose header the model took for chrome or
+#: missed, a second article under a promo. One is not enough: a credit or tag line the model
+#: misread sits in mid-body, the article under it.
 FOOTER_RUN_LINES = 2
 #: Body lines before a bare marker for a story told after it to be a second article: a first
 #: article has more than one line (one menu or header line the model took for body is none, and
@@ -348,7 +348,7 @@ END_BLOCK_CHROME_SHARE = 0.5
 
 def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
                     stems: Sequence[frozenset[str]] = (), sentences: Sequence[bool] = (),
-                    index: np.ndarray | None = None) -> np.ndarray:
+                    index: np.ndarray | None = None, continues: Sequence[bool] = ()) -> np.ndarray:
     """LABELS.md rule 1: once a bare read-also marker opens a block at the end, all of it is related.
 
     A block opens at a bare related marker (a short line) when an end-of-article line (source,
@@ -358,12 +358,13 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
     headlines tells the last headline's story (a second article). After the article's end line,
     a short line read as chrome opens it too (many widget headers are new wording to the model)
     when the article had END_BLOCK_MIN_BODY body lines and END_BLOCK_CHROME_SHARE of what follows
-    is junk. And once the article's end line has come, FOOTER_RUN_LINES junk lines in a row (ad
-    slots not counted) say the page's furniture has begun: a body line after them opens the
-    block itself (a related widget whose header the model missed, a second article under a
-    promo). Inside the block, a body line's probability moves to related; lines the model gives
-    another junk label keep it (a source or promo line); keep_continuing_body, next, gives back
-    paragraphs that go on with the article's story.
+    is junk. And the article's end line with more junk right under it (FOOTER_RUN_LINES lines in
+    a row, ad slots not counted) says the page's furniture has begun: the next line read as body
+    opens the block itself (a related widget whose header the model missed, a second article
+    under a promo), unless it opens as a continuation (`continues`: «وقال»; the article goes on
+    under a misread credit and an inline promo). Inside the block, a body line's probability
+    moves to related; lines the model gives another junk label keep it (a source or promo line);
+    keep_continuing_body, next, gives back paragraphs that go on with the article's story.
     """
     n = len(proba)
     if n < 2:
@@ -404,14 +405,15 @@ def close_end_block(proba: np.ndarray, shapes: np.ndarray, threshold: float,
             if junk_share >= END_BLOCK_CHROME_SHARE:
                 return _body_to_related(proba, proba, np.arange(m + 1, n)[np.asarray(after) == "body"])
         if label == "body":
-            if end_signal and footer_run >= FOOTER_RUN_LINES and body_before >= END_BLOCK_MIN_BODY:
+            if (end_signal and footer_run >= FOOTER_RUN_LINES and body_before >= END_BLOCK_MIN_BODY
+                    and not (continues and continues[m])):
                 return _body_to_related(proba, proba, np.arange(m, n)[np.asarray(labels[m:]) == "body"])
             body_before += 1
             seen_paragraph = seen_paragraph or bool(paragraph[m])
             footer_run = 0
         else:
-            if label != "ad":  # an ad slot sits in mid-body as often as under it
-                footer_run = footer_run + 1 if end_signal else 0
+            if label != "ad" and footer_run:  # an ad slot sits in mid-body as often as under it
+                footer_run += 1
             if label in ("source", "tags") and seen_paragraph and not goes_on[m]:
                 end_signal = True  # a source line above the article (a credit under the title) ends nothing
                 footer_run = 1
@@ -1140,7 +1142,7 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
             known[:] = [probabilities, _label_index(probabilities, threshold)]
         return known[1]
 
-    out = close_end_block(final, shapes, threshold, stems, sentences, index=known[1])
+    out = close_end_block(final, shapes, threshold, stems, sentences, index=known[1], continues=continues)
     if screens.continuing:
         out = keep_continuing_body(out, own, shapes, stems, threshold, index=index_of(out))
     if screens.reopen:

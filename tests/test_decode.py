@@ -933,6 +933,24 @@ def test_an_end_line_alone_or_with_an_ad_slot_ends_nothing() -> None:
     assert _end_block([*article, credit, *rest]) == ["body"] * 3 + ["source", "body", "body"]
     slot = ("ad", 1, False, {"اعلان"})
     assert _end_block([*article, credit, slot, *rest]) == ["body"] * 3 + ["source", "ad", "body", "body"]
+    # Nor when a body line comes between the end line and the junk: a byline under the standfirst
+    # read as a source line, then the page's listen and summary widgets above the article's text.
+    byline = [credit, ("body", 6, False, {"مراجعه"}), ("chrome", 3, False, {"استمع"}), ("chrome", 2, False, {"ملخص"})]
+    assert _end_block([*article, *byline, *rest])[-2:] == ["body", "body"]
     # Nor before END_BLOCK_MIN_BODY lines of the article: a credit under the title.
     promo = ("promo", 4, False, {"تابعونا"})
     assert _end_block([*article[:2], credit, promo, *rest]) == ["body"] * 2 + ["source", "promo", "body", "body"]
+
+
+def test_a_paragraph_that_opens_as_a_continuation_is_no_footer() -> None:
+    # «وقال ...» after a misread credit and an inline promo: the article goes on.
+    lines = [*[("body", PARAGRAPH, True, ARTICLE)] * 3, ("source", 2, False, {"رابط"}), ("promo", 4, False, {"تابعوا"}),
+             ("body", PARAGRAPH, True, OTHER)]
+    final = np.array([_row(ctx) for ctx, *_ in lines])
+    shapes = np.array([_shape(w) for _, w, _, _ in lines])
+    stems = [topic_stems(v) for *_, v in lines]
+    ends = [e for _, _, e, _ in lines]
+    closed = close_end_block(final, shapes, DEFAULT_THRESHOLD, stems, ends)
+    assert decide(closed, DEFAULT_THRESHOLD, frozenset())[0][-1] == "related"
+    going_on = close_end_block(final, shapes, DEFAULT_THRESHOLD, stems, ends, continues=[False] * 5 + [True])
+    assert decide(going_on, DEFAULT_THRESHOLD, frozenset())[0][-1] == "body"
