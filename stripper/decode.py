@@ -820,6 +820,11 @@ BOX_MAX_HEADLINES = 3
 #: Share of the box's last headline's topical words that the paragraph after the box must repeat
 #: to be that headline's story (a second article); below it the box sat in mid-body.
 BOX_HEADLINE_COVER = 0.4
+#: Below that share, a paragraph after the box that repeats some of the last headline's topical
+#: words is still the headline's story unless it shares at least this many times as many with
+#: the article above the box: a second article's paragraph names its own people and places, the
+#: article's next paragraph the article's.
+BOX_ARTICLE_RATIO = 3
 
 
 def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
@@ -833,9 +838,11 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
     misread dateline or credit, not the end) came before its marker, no chrome line (a comments
     header, a share bar: page furniture under the article) sits right above the box, and the
     paragraph after it does not tell its last headline's story (a second article opens by
-    repeating its headline's words) or opens as a continuation (`continues`, LineFacts.continues:
-    a story's first paragraph never does). Then the paragraphs after the box that context made related,
-    up to the next marker or end line, are body again; lines that are junk on their own (an ad
+    repeating its headline's words: BOX_HEADLINE_COVER of them, or some and fewer than
+    BOX_ARTICLE_RATIO times as many of the article's above the box) or opens as a continuation
+    (`continues`, LineFacts.continues: a story's first paragraph never does). Then the
+    paragraphs after the box that context made related, up to the next marker or end line, are
+    body again; lines that are junk on their own (an ad
     slot, a promo) keep their label. (Also asking for an end line still to come kept fewer of the
     article's paragraphs on both inner dev splits and changed nothing on hand-labelled pages.)
     """
@@ -879,6 +886,11 @@ def reopen_after_mid_body_box(final: np.ndarray, own: np.ndarray, shapes: np.nda
         goes_on = bool(continues) and continues[first]
         if not goes_on and (not last_head or len(last_head & stems[first]) >= BOX_HEADLINE_COVER * len(last_head)):
             continue  # the paragraph tells the headline's story: a second article
+        with_head = len(last_head & stems[first])
+        if not goes_on and with_head:
+            article = frozenset().union(*(stems[k] for k in range(before) if labels[k] == "body"))
+            if with_head * BOX_ARTICLE_RATIO > len(stems[first] & article):
+                continue  # closer to the headline than to the article above the box: its story
         for i in range(first, n):
             if marker[i] or end[i]:
                 break

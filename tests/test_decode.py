@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from stripper.decode import (
+    BOX_ARTICLE_RATIO,
     BOX_HEADLINE_COVER,
     BOX_MAX_HEADLINES,
     BOX_PARAGRAPH_WORDS,
@@ -954,3 +955,19 @@ def test_a_paragraph_that_opens_as_a_continuation_is_no_footer() -> None:
     assert decide(closed, DEFAULT_THRESHOLD, frozenset())[0][-1] == "related"
     going_on = close_end_block(final, shapes, DEFAULT_THRESHOLD, stems, ends, continues=[False] * 5 + [True])
     assert decide(going_on, DEFAULT_THRESHOLD, frozenset())[0][-1] == "body"
+
+
+def test_a_paragraph_closer_to_the_headline_than_to_the_article_is_its_story() -> None:
+    # One of the headline's five topical words (under BOX_HEADLINE_COVER) and none of the article's:
+    # the headline's story. The same paragraph naming three of the article's words goes on with it.
+    assert BOX_ARTICLE_RATIO == 3
+    head_word = next(iter(HEAD))
+    def box(paragraph: set[str]) -> list[str]:
+        return _box([
+            ("body", "body", PARAGRAPH, ARTICLE),
+            MARKER,
+            ("related", "body", 9, HEAD),
+            ("related", "body", PARAGRAPH, paragraph),
+        ])
+    assert box({head_word, "مختلف", "اخر"})[-1] == "related"
+    assert box({head_word, *list(ARTICLE)[:3]})[-1] == "body"
