@@ -20,6 +20,9 @@ from stripper.decode import (
     END_BLOCK_CHROME_SHARE,
     END_BLOCK_MIN_BODY,
     FOOTER_RUN_LINES,
+    HEADLINE_COPY_EXTRA_WORDS,
+    HEADLINE_COPY_MIN_STEMS,
+    HEADLINE_COPY_SHARE,
     HEADLINE_SHARE,
     LEDE_LINES,
     LEDE_MIN_WORDS,
@@ -37,6 +40,7 @@ from stripper.decode import (
     close_related_list,
     close_summary_widget,
     decide,
+    drop_headline_copy,
     judge_tiny_document,
     keep_article_list,
     keep_continuing_body,
@@ -971,3 +975,28 @@ def test_a_paragraph_closer_to_the_headline_than_to_the_article_is_its_story() -
         ])
     assert box({head_word, "مختلف", "اخر"})[-1] == "related"
     assert box({head_word, *list(ARTICLE)[:3]})[-1] == "body"
+
+
+def _copy(lines: list[tuple[int, set[str], bool, bool]]) -> list[str]:
+    """lines: (words, topical words, ends a sentence, opens as a continuation), all read as body."""
+    final = np.array([_row("body") for _ in lines])
+    shapes = np.array([_shape(w) for w, *_ in lines])
+    out = drop_headline_copy(final, shapes, [topic_stems(v) for _, v, _, _ in lines], DEFAULT_THRESHOLD,
+                             [e for _, _, e, _ in lines], [c for *_, c in lines])
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_the_headline_printed_again_under_the_article_is_chrome() -> None:
+    assert (HEADLINE_COPY_SHARE, HEADLINE_COPY_EXTRA_WORDS, HEADLINE_COPY_MIN_STEMS) == (0.8, 8, 3)
+    head = (9, HEAD, False, False)
+    paragraph = (PARAGRAPH, ARTICLE, True, False)
+    link_back = (9 + 4, HEAD | {"رابط", "الخبر"}, False, False)   # «رابط الخبر بصحيفة ...: {headline}»
+    assert _copy([head, paragraph, paragraph, link_back]) == ["body"] * 3 + ["chrome"]
+    # Not above the first paragraph (a standfirst), nor a line that opens as a continuation or
+    # ends a sentence (a paragraph restating the headline), nor one much longer than the headline.
+    assert _copy([head, link_back, paragraph, paragraph]) == ["body"] * 4
+    assert _copy([head, paragraph, (13, HEAD, False, True)]) == ["body"] * 3
+    assert _copy([head, paragraph, (13, HEAD, True, False)]) == ["body"] * 3
+    assert _copy([head, paragraph, (9 + 9, HEAD, False, False)]) == ["body"] * 3
+    # A line sharing under HEADLINE_COPY_SHARE of the headline's words is the article's.
+    assert _copy([head, paragraph, (9, set(list(HEAD)[:3]) | {"اخر"}, False, False)]) == ["body"] * 3
