@@ -743,58 +743,6 @@ def _junk_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
     return out
 
 
-#: A headline with fewer topical words than this has no copy worth telling from a line of the article.
-HEADLINE_COPY_MIN_STEMS = 3
-#: A copy of the headline repeats at least this share of its topical words...
-HEADLINE_COPY_SHARE = 0.8
-#: ...with at most this many words more (a link-back or share line: «رابط الخبر: {headline}»).
-HEADLINE_COPY_EXTRA_WORDS = 8
-
-
-def drop_headline_copy(final: np.ndarray, shapes: np.ndarray, stems: Sequence[frozenset[str]], threshold: float,
-                       sentences: Sequence[bool] = (), continues: Sequence[bool] = (),
-                       index: np.ndarray | None = None) -> np.ndarray:
-    """A line after the article's first paragraph that repeats its headline is page furniture,
-    not the article's (one document): a link-back line («رابط الخبر بصحيفة ...: {headline}»), a
-    share box or a feed footer printing the title again (LABELS.md: lines that repeat the headline
-    are chrome).
-
-    The headline is the first line kept as body, when it is shorter than a paragraph
-    (BOX_PARAGRAPH_WORDS words). A later line kept as body, after a paragraph, that holds
-    HEADLINE_COPY_SHARE of its topical words in at most HEADLINE_COPY_EXTRA_WORDS more words,
-    that ends no sentence and does not open as a continuation («وأكد ...», a paragraph restating
-    the headline), goes to chrome.
-    """
-    n = len(final)
-    if n < 3:
-        return final
-    words = np.expm1(shapes[:, 1])
-    index = _label_index(final, threshold) if index is None else index
-    kept = np.flatnonzero(index == _BODY)
-    if len(kept) < 3 or words[kept[0]] >= BOX_PARAGRAPH_WORDS:
-        return final
-    head = int(kept[0])
-    paragraphs = kept[(kept > head) & (words[kept] >= BOX_PARAGRAPH_WORDS)]
-    if not len(paragraphs):
-        return final
-    limit = words[head] + HEADLINE_COPY_EXTRA_WORDS
-    candidates = [int(i) for i in kept[kept > paragraphs[0]] if words[i] <= limit
-                  and not (len(sentences) == n and sentences[i]) and not (len(continues) == n and continues[i])]
-    if not candidates:
-        return final
-    title = stems[head]
-    if len(title) < HEADLINE_COPY_MIN_STEMS:
-        return final
-    out = final
-    for i in candidates:
-        if len(title & stems[i]) >= HEADLINE_COPY_SHARE * len(title):
-            if out is final:
-                out = final.copy()
-            out[i, _CHROME] += out[i, _BODY]
-            out[i, _BODY] = 0.0
-    return out
-
-
 def keep_own_subheading(final: np.ndarray, own: np.ndarray, shapes: np.ndarray,
                         stems: Sequence[frozenset[str]], threshold: float,
                         sentences: Sequence[bool] = (), index: np.ndarray | None = None) -> np.ndarray:
@@ -1078,6 +1026,67 @@ def keep_article_list(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, th
     return out
 
 
+#: A headline with fewer topical words than this has no copy worth telling from a line of the article.
+HEADLINE_COPY_MIN_STEMS = 3
+#: A copy of the headline repeats at least this share of its topical words...
+HEADLINE_COPY_SHARE = 0.8
+#: ...with at most this many words more (a link-back or share line: «رابط الخبر: {headline}»).
+HEADLINE_COPY_EXTRA_WORDS = 8
+_LOG_PARAGRAPH_WORDS = float(np.log1p(BOX_PARAGRAPH_WORDS))
+
+
+def drop_headline_copy(final: np.ndarray, shapes: np.ndarray, stems: Sequence[frozenset[str]], threshold: float,
+                       sentences: Sequence[bool] = (), continues: Sequence[bool] = (),
+                       index: np.ndarray | None = None, vocab: Sequence[frozenset[str]] = ()) -> np.ndarray:
+    """A line after the article's first paragraph that repeats its headline is page furniture,
+    not the article's (one document): a link-back line («رابط الخبر بصحيفة ...: {headline}»), a
+    share box or a feed footer printing the title again (LABELS.md: lines that repeat the headline
+    are chrome).
+
+    The headline is the first line kept as body, when it is shorter than a paragraph
+    (BOX_PARAGRAPH_WORDS words). A later line kept as body, after a paragraph, that holds
+    HEADLINE_COPY_SHARE of its topical words in at most HEADLINE_COPY_EXTRA_WORDS more words,
+    that ends no sentence and does not open as a continuation («وأكد ...», a paragraph restating
+    the headline), goes to chrome. `vocab`, the lines' words, when given, spares the topical
+    stems of lines that share fewer than two words with the headline.
+    """
+    n = len(final)
+    if n < 3:
+        return final
+    index = _label_index(final, threshold) if index is None else index
+    kept = np.flatnonzero(index == _BODY)
+    # Word counts are compared in the shapes' log1p space: one array call fewer per document.
+    log_words = shapes[kept, 1]
+    if len(kept) < 3 or log_words[0] >= _LOG_PARAGRAPH_WORDS:
+        return final
+    paragraphs = np.flatnonzero(log_words >= _LOG_PARAGRAPH_WORDS)
+    if not len(paragraphs):
+        return final
+    head = int(kept[0])
+    limit = np.log1p(np.expm1(log_words[0]) + HEADLINE_COPY_EXTRA_WORDS)
+    after = paragraphs[0] + 1
+    candidates = kept[after:][log_words[after:] <= limit].tolist()
+    if not candidates:
+        return final
+    out = final
+    title: frozenset[str] | None = None
+    for i in candidates:
+        if (len(sentences) == n and sentences[i]) or (len(continues) == n and continues[i]):
+            continue
+        if len(vocab) == n and len(vocab[head] & vocab[i]) < 2:
+            continue
+        if title is None:
+            title = stems[head]
+            if len(title) < HEADLINE_COPY_MIN_STEMS:
+                return final
+        if len(title & stems[i]) >= HEADLINE_COPY_SHARE * len(title):
+            if out is final:
+                out = final.copy()
+            out[i, _CHROME] += out[i, _BODY]
+            out[i, _BODY] = 0.0
+    return out
+
+
 #: Rows a run of table lines needs before its majority speaks for the rest.
 TABLE_MIN_ROWS = 2
 
@@ -1224,5 +1233,5 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
     out = keep_own_headline(out, own, shapes, stems, threshold, cells, index=index_of(out))
     out = keep_own_subheading(out, own, shapes, stems, threshold, sentences, index=index_of(out))
     out = keep_table_rows(out, cells, threshold)
-    out = drop_headline_copy(out, shapes, stems, threshold, sentences, continues, index=index_of(out))
+    out = drop_headline_copy(out, shapes, stems, threshold, sentences, continues, index=index_of(out), vocab=vocab)
     return judge_tiny_document(out, own)
