@@ -734,6 +734,15 @@ class _EarlierStems:
         return self.stems[i] in self.seen
 
 
+def _body_to_label(out: np.ndarray, final: np.ndarray, i: int, label: int) -> np.ndarray:
+    """`out` with line i's body mass moved to `label`; `final` is copied on the first change."""
+    if out is final:
+        out = final.copy()
+    out[i, label] += out[i, _BODY]
+    out[i, _BODY] = 0.0
+    return out
+
+
 def _junk_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
     """`out` with all of line i's junk mass moved to body; `final` is copied on the first change."""
     if out is final:
@@ -1087,6 +1096,35 @@ def drop_headline_copy(final: np.ndarray, shapes: np.ndarray, stems: Sequence[fr
     return out
 
 
+def drop_menu_lines(final: np.ndarray, shapes: np.ndarray, menus: Sequence[bool], cells: Sequence[int],
+                    threshold: float, index: np.ndarray | None = None) -> np.ndarray:
+    """A menu row above the article's first paragraph or below its last is the page's chrome (one
+    document).
+
+    A site's section bar («الرئيسية - عربي ودولي - تكنولوجيا - الرأي») is new wording to the model
+    on every site, and reads as body. A line read as body that is a menu row (LineFacts.menu: four
+    or more short items between separators, no digit) goes to chrome when no paragraph (at least
+    BOX_PARAGRAPH_WORDS words) read as body comes both before and after it, and it is no row of a
+    table (a line with pipe cells next to another one).
+    """
+    n = len(final)
+    if n < 2 or not any(menus):
+        return final
+    index = _label_index(final, threshold) if index is None else index
+    paragraphs = np.flatnonzero((index == _BODY) & (shapes[:, 1] >= _LOG_PARAGRAPH_WORDS))
+    if not len(paragraphs):
+        return final
+    first, last = int(paragraphs[0]), int(paragraphs[-1])
+    out = final
+    for i in (i for i, menu in enumerate(menus) if menu):
+        if index[i] != _BODY or first < i < last:
+            continue
+        if cells[i] and ((i > 0 and cells[i - 1]) or (i + 1 < n and cells[i + 1])):
+            continue  # a table's row
+        out = _body_to_label(out, final, i, _CHROME)
+    return out
+
+
 #: Rows a run of table lines needs before its majority speaks for the rest.
 TABLE_MIN_ROWS = 2
 
@@ -1234,4 +1272,5 @@ def decode_document(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, fact
     out = keep_own_subheading(out, own, shapes, stems, threshold, sentences, index=index_of(out))
     out = keep_table_rows(out, cells, threshold)
     out = drop_headline_copy(out, shapes, stems, threshold, sentences, continues, index=index_of(out), vocab=vocab)
+    out = drop_menu_lines(out, shapes, [fact.menu for fact in facts], cells, threshold, index=index_of(out))
     return judge_tiny_document(out, own)

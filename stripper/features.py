@@ -195,6 +195,9 @@ class LineFacts(NamedTuple):
     sentence: bool = False
     #: Whether the line opens as a paragraph that goes on with a story does (lexicon.CONTINUATION_WORDS).
     continues: bool = False
+    #: Whether the line is a row of MENU_MIN_ITEMS or more short items between separators, without
+    #: a digit: a site's menu or section bar («الرئيسية | أخبار | رياضة | اقتصاد»).
+    menu: bool = False
 
 
 _BLANK = LineFacts((0.0, 0.0, 0.0, 0.0), frozenset())
@@ -233,7 +236,8 @@ def _read(line: str) -> tuple[LineFacts, _Read | None]:
     )
     vocab = frozenset(_WORD.findall(norm)).difference(STOPWORDS)
     pipes = stripped.count("|")
-    facts = LineFacts(shape, vocab, pipes + 1 if pipes >= 2 else 0, stripped.endswith((".", "!")), _continues(norm))
+    facts = LineFacts(shape, vocab, pipes + 1 if pipes >= 2 else 0, stripped.endswith((".", "!")), _continues(norm),
+                      _is_menu(stripped))
     head = norm[:PREFIX_CHARS]
     length = len(line)
     words = head.count(" ") + 1
@@ -294,7 +298,8 @@ def _read_many(lines: Sequence[str]) -> tuple[list[LineFacts], _Reads]:
         vocabularies = _vocabularies(norms)
     else:  # what _vocabularies gives, by its definition: cheaper for a few lines
         vocabularies = [frozenset(_WORD.findall(norm)).difference(STOPWORDS) for norm in norms]
-    live_facts = list(map(_facts_from, zip(shapes, vocabularies, cells, sentence, map(_continues, norms))))
+    live_facts = list(map(_facts_from, zip(shapes, vocabularies, cells, sentence, map(_continues, norms),
+                                           map(_is_menu, stripped))))
     if len(live) < n:
         facts = [_BLANK] * n
         for i, fact in zip(live, live_facts):
@@ -319,6 +324,31 @@ _CONTINUES = re.compile(
     "(?:" + "|".join(map(re.escape, sorted(CONTINUATION_WORDS | CONTINUATION_PAIRS, key=len, reverse=True)))
     + ")[,.:;]*(?= |$)"
 )
+
+
+#: A menu has at least this many items...
+MENU_MIN_ITEMS = 4
+#: ...of at most this many words each.
+MENU_ITEM_WORDS = 3
+#: ...of at most this many characters each.
+MENU_WORD_CHARS = 24
+_MENU_SEPARATORS = "|/\\-–—،•·>»"
+# An item has no digit and no colon: «الدفاع: {name} - {name} - ...» is a line-up, not a menu.
+# Its words are bounded too, so that a search never rescans a long run of letters.
+_MENU_WORD = rf"[^\d\s:{_MENU_SEPARATORS}]{{1,{MENU_WORD_CHARS}}}"
+_MENU_ITEM = rf"{_MENU_WORD}(?: {_MENU_WORD}){{0,{MENU_ITEM_WORDS - 1}}}"
+# Pipes, bullets and guillemets part items with or without a space; a slash or dash only between
+# spaces (one each: _is_menu collapses white space first, and a bound keeps a search linear).
+_MENU_SEPARATOR = r"(?: ?[|•·»] ?| [/\\\-–—،>] )"
+_MENU = re.compile(
+    rf"{_MENU_SEPARATOR}?{_MENU_ITEM}(?:{_MENU_SEPARATOR}{_MENU_ITEM}){{{MENU_MIN_ITEMS - 1},}}{_MENU_SEPARATOR}?")
+
+
+def _is_menu(stripped: str) -> bool:
+    """Whether a stripped line is a menu row (LineFacts.menu); most lines fail a count first."""
+    if sum(map(stripped.count, "|/-–—،•·>»")) < MENU_MIN_ITEMS - 1:
+        return False
+    return _MENU.fullmatch(" ".join(stripped.split())) is not None
 
 
 def _continues(norm: str) -> bool:

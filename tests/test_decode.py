@@ -41,6 +41,7 @@ from stripper.decode import (
     close_summary_widget,
     decide,
     drop_headline_copy,
+    drop_menu_lines,
     judge_tiny_document,
     keep_article_list,
     keep_continuing_body,
@@ -1000,3 +1001,21 @@ def test_the_headline_printed_again_under_the_article_is_chrome() -> None:
     assert _copy([head, paragraph, (9 + 9, HEAD, False, False)]) == ["body"] * 3
     # A line sharing under HEADLINE_COPY_SHARE of the headline's words is the article's.
     assert _copy([head, paragraph, (9, set(list(HEAD)[:3]) | {"اخر"}, False, False)]) == ["body"] * 3
+
+
+def _menus(lines: list[tuple[str, int, bool, int]]) -> list[str]:
+    """lines: (context label, words, menu row, pipe cells) -> labels after drop_menu_lines."""
+    final = np.array([_row(ctx) for ctx, *_ in lines])
+    shapes = np.array([_shape(w) for _, w, _, _ in lines])
+    out = drop_menu_lines(final, shapes, [m for _, _, m, _ in lines], [c for *_, c in lines], DEFAULT_THRESHOLD)
+    return decide(out, DEFAULT_THRESHOLD, frozenset())[0]
+
+
+def test_a_menu_row_outside_the_articles_paragraphs_is_chrome() -> None:
+    menu, paragraph = ("body", 8, True, 0), ("body", PARAGRAPH, False, 0)
+    assert _menus([menu, paragraph, paragraph, menu]) == ["chrome", "body", "body", "chrome"]
+    # Between two paragraphs it is the article's (a list of names, a row of terms).
+    assert _menus([paragraph, menu, paragraph]) == ["body"] * 3
+    # A row of a table (pipe cells beside another row's) stays; so does a page with no paragraph.
+    assert _menus([paragraph, ("body", 8, True, 5), ("body", 6, False, 5)]) == ["body"] * 3
+    assert _menus([menu, ("body", 9, False, 0)]) == ["body", "body"]

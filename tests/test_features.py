@@ -139,3 +139,21 @@ def test_a_line_that_opens_as_a_continuation_is_marked(line: str, continues: boo
     facts, _ = features.featurize([line, "سطر آخر"])
     assert facts[0].continues is continues
     assert line_facts(line).continues is continues
+
+
+@pytest.mark.parametrize(("line", "menu"), [
+    ("الرئيسية | أخبار | رياضة | اقتصاد", True),
+    ("الرئيسية - عربي ودولي - تكنولوجيا - الرأي - صحة", True),
+    ("أخبار / سياسة / عربي ودولي / مقالات / فيديو", True),
+    ("• محليات • دولي • رياضة • منوعات •", True),
+    ("الرئيسية | أخبار | رياضة", False),                           # fewer than MENU_MIN_ITEMS
+    ("| حماة | 8,600 | 51 |", False),                                # figures: a table row
+    ("الدفاع: جيروم بواتينغ - ماتس هاملز - جوشوا كيميتش - أنتونيو روديغر", False),  # a line-up
+    ("قال الوزير إن الأمر - في الواقع - صعب جدا - كما يبدو", False),  # a sentence's parts run long
+    ("أخبار | سياسة في العالم العربي اليوم | مقالات | فيديو", False),  # an item of five words
+])
+def test_a_menu_row_is_marked(line: str, menu: bool) -> None:
+    assert (features.MENU_MIN_ITEMS, features.MENU_ITEM_WORDS) == (4, 3)
+    facts, _ = features.featurize([line, "سطر آخر"])
+    assert facts[0].menu is menu
+    assert line_facts(line).menu is menu
