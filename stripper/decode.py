@@ -952,6 +952,12 @@ LIST_MIN_ITEMS = 3
 LIST_RELATED_SHARE = 0.5
 
 
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each maximal run of True in `flags`, end exclusive."""
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
 def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, sentences: Sequence[bool] = (),
                        min_items: int = LIST_MIN_ITEMS, share: float = LIST_RELATED_SHARE,
                        own: np.ndarray | None = None, index: np.ndarray | None = None) -> np.ndarray:
@@ -977,14 +983,7 @@ def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, 
     if len(sentences) == n:
         flippable &= ~np.asarray(sentences, dtype=bool)
     out = final
-    i = 0
-    while i < n:
-        if not bullet[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and bullet[j]:
-            j += 1
+    for i, j in _runs(bullet):
         run = labels[i:j]
         introduced = i > 0 and labels[i - 1] == _BODY and shapes[i - 1, 3] > 0
         if introduced:
@@ -995,7 +994,6 @@ def close_related_list(final: np.ndarray, shapes: np.ndarray, threshold: float, 
                 out = _junk_to_body(out, final, int(k))
         elif j - i >= min_items and (run == _RELATED).sum() >= share * (j - i):
             out = _body_to_related(out, final, i + np.flatnonzero(flippable[i:j]))
-        i = j
     return out
 
 
@@ -1017,21 +1015,15 @@ def keep_article_list(final: np.ndarray, own: np.ndarray, shapes: np.ndarray, th
     labels = _label_index(final, threshold) if index is None else index
     n = len(final)
     out = final
-    i = 1
-    while i < n:
-        if not bullet[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and bullet[j]:
-            j += 1
+    for i, j in _runs(bullet):
+        if i == 0:
+            continue  # nothing before it: no paragraph of the article surrounds it
         run = labels[i:j]
         related = run == _RELATED
         if (j < n and labels[j] == _BODY and labels[i - 1] == _BODY and not bullet[i - 1]
                 and words[i - 1] > MARKER_MAX_WORDS and related.any() and ((run == _BODY) | related).all()
                 and not (own[i:j, _RELATED] >= RELATED_CERTAIN).any()):
             out = _related_to_body_rows(out, i + np.flatnonzero(related))
-        i = j
     return out
 
 
