@@ -1081,10 +1081,7 @@ def drop_headline_copy(final: np.ndarray, shapes: np.ndarray, stems: Sequence[fr
             if len(title) < HEADLINE_COPY_MIN_STEMS:
                 return final
         if len(title & stems[i]) >= HEADLINE_COPY_SHARE * len(title):
-            if out is final:
-                out = final.copy()
-            out[i, _CHROME] += out[i, _BODY]
-            out[i, _BODY] = 0.0
+            out = _body_to_label(out, final, i, _CHROME)
     return out
 
 
