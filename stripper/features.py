@@ -344,9 +344,16 @@ _MENU = re.compile(
     rf"{_MENU_SEPARATOR}?{_MENU_ITEM}(?:{_MENU_SEPARATOR}{_MENU_ITEM}){{{MENU_MIN_ITEMS - 1},}}{_MENU_SEPARATOR}?")
 
 
+# A menu's first item and separator, whatever the white space: a paragraph fails within its
+# first words, so most lines cost one short match.
+_MENU_START = re.compile(
+    rf"[{_MENU_SEPARATORS}]?\s{{0,3}}{_MENU_WORD}(?:\s{{1,3}}{_MENU_WORD}){{0,{MENU_ITEM_WORDS - 1}}}"
+    rf"\s{{0,3}}[{_MENU_SEPARATORS}]")
+
+
 def _is_menu(stripped: str) -> bool:
-    """Whether a stripped line is a menu row (LineFacts.menu); most lines fail a count first."""
-    if sum(map(stripped.count, "|/-–—،•·>»")) < MENU_MIN_ITEMS - 1:
+    """Whether a stripped line is a menu row (LineFacts.menu); most lines fail a short match first."""
+    if _MENU_START.match(stripped) is None:
         return False
     return _MENU.fullmatch(" ".join(stripped.split())) is not None
 
