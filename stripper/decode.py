@@ -77,13 +77,19 @@ def _related_to_body_rows(final: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def _body_to_related(out: np.ndarray, final: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """`out` with the body mass of `rows` moved to related; `final` is copied on the first change."""
+def _body_to_label(out: np.ndarray, final: np.ndarray, rows: np.ndarray | int, label: int) -> np.ndarray:
+    """`out` with the body mass of `rows` (an index or an array of them) moved to `label`; `final`
+    is copied on the first change."""
     if out is final:
         out = final.copy()
-    out[rows, _RELATED] += out[rows, _BODY]
+    out[rows, label] += out[rows, _BODY]
     out[rows, _BODY] = 0.0
     return out
+
+
+def _body_to_related(out: np.ndarray, final: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`out` with the body mass of `rows` moved to related; `final` is copied on the first change."""
+    return _body_to_label(out, final, rows, _RELATED)
 
 
 def _segment_cummax(values: np.ndarray, seg: np.ndarray, reverse: bool) -> np.ndarray:
@@ -732,15 +738,6 @@ class _EarlierStems:
             self.seen.add(self.stems[self.upto])
             self.upto += 1
         return self.stems[i] in self.seen
-
-
-def _body_to_label(out: np.ndarray, final: np.ndarray, i: int, label: int) -> np.ndarray:
-    """`out` with line i's body mass moved to `label`; `final` is copied on the first change."""
-    if out is final:
-        out = final.copy()
-    out[i, label] += out[i, _BODY]
-    out[i, _BODY] = 0.0
-    return out
 
 
 def _junk_to_body(out: np.ndarray, final: np.ndarray, i: int) -> np.ndarray:
